@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The base every testpress.lms module stands on.
+
+It adds the connection options, builds the API client, turns API and input errors
+into ``fail_json``, and holds the one place where a write is skipped in check mode.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.testpress.lms.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    TestpressAPI,
+    TestpressClient,
+)
+from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+
+
+def connection_argument_spec():
+    """The connection options, documented once in the ``testpress.lms.connection`` doc fragment."""
+    return {
+        'api_url': {'type': 'str', 'required': True, 'fallback': (env_fallback, ['TESTPRESS_URL'])},
+        'api_token': {'type': 'str', 'no_log': True, 'fallback': (env_fallback, ['TESTPRESS_TOKEN'])},
+        'api_username': {'type': 'str', 'fallback': (env_fallback, ['TESTPRESS_USERNAME'])},
+        'api_password': {'type': 'str', 'no_log': True, 'fallback': (env_fallback, ['TESTPRESS_PASSWORD'])},
+        'validate_certs': {'type': 'bool', 'default': True, 'fallback': (env_fallback, ['TESTPRESS_VALIDATE_CERTS'])},
+        'timeout': {'type': 'int', 'default': 30},
+        'max_retries': {'type': 'int', 'default': 5},
+    }
+
+
+class TestpressModule:
+    """An ``AnsibleModule`` with the Testpress connection, check mode and diff handled once."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        kwargs.setdefault('supports_check_mode', True)
+        kwargs['required_one_of'] = list(kwargs.get('required_one_of', [])) + [('api_token', 'api_username')]
+        kwargs['required_together'] = list(kwargs.get('required_together', [])) + [('api_username', 'api_password')]
+        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self.params = self.ansible.params
+        self.check_mode = self.ansible.check_mode
+        self.diff_mode = self.ansible._diff
+        self._api = None
+
+    @property
+    def api(self):
+        """The Testpress API, built on first use; read-only in check mode."""
+        if self._api is None:
+            params = self.params
+            url = params['api_url']
+            if urlsplit(url).scheme not in ('http', 'https') or not urlsplit(url).netloc:
+                raise InputError('api_url must be an http(s) URL such as https://demo.testpress.in, got %r' % url)
+            if params['timeout'] <= 0 or params['max_retries'] < 0:
+                raise InputError('timeout must be positive and max_retries zero or more')
+            client = TestpressClient(
+                url,
+                token=params['api_token'],
+                username=params['api_username'],
+                password=params['api_password'],
+                validate_certs=params['validate_certs'],
+                timeout=params['timeout'],
+                max_retries=params['max_retries'],
+                read_only=self.check_mode,
+            )
+            self._api = TestpressAPI(client)
+        return self._api
+
+    def write(self, func, *args, **kwargs):
+        """Call ``func`` (an API write) unless in check mode: the one place a write is skipped."""
+        if self.check_mode:
+            return None
+        return func(*args, **kwargs)
+
+    def exit(self, changed, diff=None, **result):
+        if diff is not None and self.diff_mode:
+            result['diff'] = diff
+        self.ansible.exit_json(changed=changed, **result)
+
+    def fail(self, msg, **result):
+        self.ansible.fail_json(msg=msg, **result)
+
+    def run(self, main):
+        """Run ``main(self)``; an API or input error becomes a clean task failure."""
+        try:
+            main(self)
+        except (TestpressError, InputError) as err:
+            self.fail(str(err))
