@@ -1,0 +1,64 @@
+# Copyright: (c) 2026, testpress.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared pytest setup for the testpress.lms collection.
+
+1. Makes `ansible_collections.testpress.lms` importable (and findable by `ansible-playbook` subprocesses)
+   without installing the collection: a temporary `<tmp>/ansible_collections/testpress/lms` symlink to the
+   repo root, `<tmp>` first on sys.path and in ANSIBLE_COLLECTIONS_PATH. `COLLECTIONS_ROOT` is `<tmp>`.
+   When the repo already lives at `.../ansible_collections/testpress/lms` (ansible-test), that tree is used.
+2. Fixtures:
+   - `simulator`: the Testpress API simulator (tests/simulator/server.py), one server per session,
+     reset to its seed (state, log, faults, config) before each test.
+   - `sim_env`: TESTPRESS_URL / TESTPRESS_USERNAME / TESTPRESS_PASSWORD for the simulator's admin.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+if REPO_ROOT.parts[-3:] == ("ansible_collections", "testpress", "lms"):
+    COLLECTIONS_ROOT = str(REPO_ROOT.parents[2])
+else:
+    COLLECTIONS_ROOT = tempfile.mkdtemp(prefix="testpress-lms-collections-")
+    os.makedirs(os.path.join(COLLECTIONS_ROOT, "ansible_collections", "testpress"))
+    os.symlink(REPO_ROOT, os.path.join(COLLECTIONS_ROOT, "ansible_collections", "testpress", "lms"))
+    atexit.register(shutil.rmtree, COLLECTIONS_ROOT, True)
+
+if COLLECTIONS_ROOT not in sys.path:
+    sys.path.insert(0, COLLECTIONS_ROOT)
+os.environ["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
+    p for p in (COLLECTIONS_ROOT, os.environ.get("ANSIBLE_COLLECTIONS_PATH")) if p)
+
+from ansible_collections.testpress.lms.tests.simulator.server import Simulator  # noqa: E402
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "admin-pass"
+
+
+@pytest.fixture(scope="session")
+def _simulator_server():
+    sim = Simulator().start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def simulator(_simulator_server):
+    """The running simulator, reset to the default seed (tests/simulator/seed.yml)."""
+    _simulator_server.reset()
+    return _simulator_server
+
+
+@pytest.fixture
+def sim_env(simulator):
+    """Environment variables pointing the collection's modules at the simulator as its admin."""
+    return {"TESTPRESS_URL": simulator.url, "TESTPRESS_USERNAME": ADMIN_USERNAME, "TESTPRESS_PASSWORD": ADMIN_PASSWORD}
