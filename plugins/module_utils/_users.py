@@ -1,0 +1,440 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""User accounts: the field table, and how one account is brought to its declared state.
+
+``USER_FIELDS`` has one row per profile option. It drives the argument spec, the
+comparison (both sides normalised the same way, so equal things compare equal), the
+request body and the diff: adding a field is one row here plus its entry in the
+``testpress.lms.user_profile`` doc fragment (a unit test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+
+# ISO 3166-2:IN: current codes with the name Testpress may read back in their place.
+STATES = {
+    'IN-AN': 'Andaman and Nicobar Islands', 'IN-AP': 'Andhra Pradesh', 'IN-AR': 'Arunachal Pradesh',
+    'IN-AS': 'Assam', 'IN-BR': 'Bihar', 'IN-CH': 'Chandigarh', 'IN-CG': 'Chhattisgarh',
+    'IN-DH': 'Dadra and Nagar Haveli and Daman and Diu', 'IN-DL': 'Delhi', 'IN-GA': 'Goa', 'IN-GJ': 'Gujarat',
+    'IN-HR': 'Haryana', 'IN-HP': 'Himachal Pradesh', 'IN-JK': 'Jammu and Kashmir', 'IN-JH': 'Jharkhand',
+    'IN-KA': 'Karnataka', 'IN-KL': 'Kerala', 'IN-LA': 'Ladakh', 'IN-LD': 'Lakshadweep', 'IN-MP': 'Madhya Pradesh',
+    'IN-MH': 'Maharashtra', 'IN-MN': 'Manipur', 'IN-ML': 'Meghalaya', 'IN-MZ': 'Mizoram', 'IN-NL': 'Nagaland',
+    'IN-OD': 'Odisha', 'IN-PY': 'Puducherry', 'IN-PB': 'Punjab', 'IN-RJ': 'Rajasthan', 'IN-SK': 'Sikkim',
+    'IN-TN': 'Tamil Nadu', 'IN-TG': 'Telangana', 'IN-TR': 'Tripura', 'IN-UP': 'Uttar Pradesh',
+    'IN-UK': 'Uttarakhand', 'IN-WB': 'West Bengal',
+}
+# Codes ISO has since replaced, and the code that replaced them; both name one state.
+OLD_STATE_CODES = {
+    'IN-CT': 'IN-CG', 'IN-OR': 'IN-OD', 'IN-UL': 'IN-UK', 'IN-UT': 'IN-UK', 'IN-TS': 'IN-TG',
+    'IN-DD': 'IN-DH', 'IN-DN': 'IN-DH',
+}
+# Names as older data or other spellings carry them.
+STATE_NAMES = dict((name.casefold(), code) for code, name in STATES.items())
+STATE_NAMES.update({
+    'orissa': 'IN-OD', 'uttaranchal': 'IN-UK', 'pondicherry': 'IN-PY', 'nct of delhi': 'IN-DL',
+    'dadra and nagar haveli': 'IN-DH', 'daman and diu': 'IN-DH', 'andaman & nicobar islands': 'IN-AN',
+    'jammu & kashmir': 'IN-JK',
+})
+
+EMAIL_SHAPE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+API_DATE = '%d/%m/%Y'
+DATE_FORMATS = ('%Y-%m-%d', API_DATE)
+PASSWORD_PLACEHOLDER = '********'
+
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+class Text:
+    """A plain string; ``""`` clears it. The API reads an empty field back as ``""`` (or null)."""
+
+    ansible_type = 'str'
+
+    def desired(self, option, value):
+        return _text(value)
+
+    def read(self, value):
+        return _text(value)
+
+    def to_api(self, value):
+        return _text(value)
+
+    def same(self, current, desired):
+        return current == desired
+
+
+class Email(Text):
+    """Compared without regard to case, as mail systems treat addresses."""
+
+    def desired(self, option, value):
+        value = _text(value).strip()
+        if value and not EMAIL_SHAPE.match(value):
+            raise InputError('%s: %r is not an email address' % (option, value))
+        return value
+
+    def same(self, current, desired):
+        return current.casefold() == desired.casefold()
+
+
+class Date(Text):
+    """Accepted as ``YYYY-MM-DD`` or ``DD/MM/YYYY``, written as ``DD/MM/YYYY``, compared as ISO dates."""
+
+    @staticmethod
+    def parse(value):
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+        return None
+
+    def desired(self, option, value):
+        value = _text(value).strip()
+        if not value:
+            return ''
+        parsed = self.parse(value)
+        if parsed is None:
+            raise InputError('%s: %r is not a date; use YYYY-MM-DD or DD/MM/YYYY' % (option, value))
+        return parsed.isoformat()
+
+    def read(self, value):
+        parsed = self.parse(_text(value).strip())
+        return parsed.isoformat() if parsed else ''
+
+    def to_api(self, value):
+        return datetime.date.fromisoformat(value).strftime(API_DATE) if value else None
+
+
+class StateCode(Text):
+    """An ISO 3166-2:IN code. Testpress reads ``state`` back as a code or as a name (with
+    ``state_code`` beside it), and old codes name the same state as new ones: compare current codes."""
+
+    @staticmethod
+    def canonical(value):
+        value = _text(value).strip()
+        code = value.upper()
+        if code in STATES:
+            return code
+        if code in OLD_STATE_CODES:
+            return OLD_STATE_CODES[code]
+        return STATE_NAMES.get(value.casefold())
+
+    def desired(self, option, value):
+        value = _text(value).strip()
+        if not value:
+            return ''
+        code = value.upper()
+        if code not in STATES and code not in OLD_STATE_CODES:
+            raise InputError('%s: %r is not an ISO 3166-2:IN state code such as IN-TN' % (option, value))
+        return self.canonical(code)
+
+    def read(self, value):
+        return self.canonical(value) or _text(value)
+
+    def to_api(self, value):
+        return value
+
+
+class Flag(Text):
+    """A boolean switch; the API may read it back as ``"true"``/``"false"``."""
+
+    ansible_type = 'bool'
+
+    def desired(self, option, value):
+        return bool(value)
+
+    def read(self, value):
+        if isinstance(value, str):
+            return value.strip().lower() in ('true', '1', 'yes')
+        return None if value is None else bool(value)
+
+    def to_api(self, value):
+        return value
+
+
+def _field_value(value):
+    """Custom field values travel as strings; ``true`` and ``True`` are one value."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return _text(value)
+
+
+class CustomFields:
+    """A dict of the institute's custom fields. Names compare case-insensitively; only the names
+    the task lists are managed, the others keep their values."""
+
+    ansible_type = 'dict'
+
+    def desired(self, option, value):
+        if not isinstance(value, dict):
+            raise InputError('%s must be a dict of field name to value' % option)
+        folded = {}
+        for name, item in value.items():
+            key = _text(name).strip().casefold()
+            if not key:
+                raise InputError('%s: a field name is empty' % option)
+            if key in folded:
+                raise InputError('%s: %r is listed twice (names are case-insensitive)' % (option, name))
+            folded[key] = (_text(name).strip(), _field_value(item))
+        return folded
+
+    def read(self, value):
+        value = value if isinstance(value, dict) else {}
+        return dict((_text(name).casefold(), (_text(name), _field_value(item))) for name, item in value.items())
+
+    def to_api(self, value):
+        return dict(value.values())
+
+    def same(self, current, desired):
+        return all(key in current and current[key][1] == item[1] for key, item in desired.items())
+
+
+TEXT, EMAIL, DATE, STATE, FLAG, CUSTOM = Text(), Email(), Date(), StateCode(), Flag(), CustomFields()
+
+
+class UserField:
+    """One profile option: its name in Ansible, its name in the API, and its kind."""
+
+    def __init__(self, option, kind=TEXT, api_name=None):
+        self.option = option
+        self.kind = kind
+        self.api_name = api_name or option
+
+    def read(self, record):
+        if self.kind is STATE:
+            # The code is in state_code when state reads back as a name.
+            return STATE.read(record.get('state_code') or record.get('state'))
+        return self.kind.read(record.get(self.api_name))
+
+
+USER_FIELDS = (
+    UserField('first_name'),
+    UserField('last_name'),
+    UserField('email', EMAIL),
+    UserField('birth_date', DATE),
+    UserField('address1'),
+    UserField('address2'),
+    UserField('city'),
+    UserField('zip'),
+    UserField('state_code', STATE, api_name='state'),
+    UserField('phone'),
+    UserField('is_active', FLAG),
+    UserField('is_blocked', FLAG),
+    UserField('custom_fields', CUSTOM),
+)
+FIELDS_BY_OPTION = dict((field.option, field) for field in USER_FIELDS)
+# Never handed back to a user of the collection.
+SECRET_KEYS = ('password', 'password_hash')
+
+
+def profile_argument_spec():
+    return dict((field.option, {'type': field.kind.ansible_type}) for field in USER_FIELDS)
+
+
+def desired_profile(values):
+    """The declared profile options (those not None), validated and normalised."""
+    return dict(
+        (field.option, field.kind.desired(field.option, values[field.option]))
+        for field in USER_FIELDS if values.get(field.option) is not None
+    )
+
+
+def current_profile(record):
+    """Every profile option of an API user record, normalised."""
+    return dict((field.option, field.read(record)) for field in USER_FIELDS)
+
+
+def changed_options(current, desired):
+    return [option for option, value in desired.items()
+            if not FIELDS_BY_OPTION[option].kind.same(current[option], value)]
+
+
+def _show(option, value, current=None):
+    """A normalised value as the diff and results show it."""
+    if option != 'custom_fields':
+        return value
+    shown = dict(value.values())
+    if current is not None:
+        # Name a managed custom field as the institute spells it.
+        shown = dict((current[key][0] if key in current else name, item) for key, (name, item) in value.items())
+    return shown
+
+
+def view(profile, options, current=None):
+    return dict((option, _show(option, profile[option], current)) for option in options)
+
+
+def public_user(record):
+    """A user record fit to return: no password, no password hash."""
+    if not record:
+        return {}
+    return dict((key, value) for key, value in record.items() if key not in SECRET_KEYS)
+
+
+def api_body(desired, options, current=None):
+    """The request fields for ``options``; custom fields are merged into the current ones and sent whole,
+    so that the others keep their values whether the API merges or replaces them."""
+    body = {}
+    for option in options:
+        field = FIELDS_BY_OPTION[option]
+        value = desired[option]
+        if field.kind is CUSTOM and current is not None:
+            value = dict(current['custom_fields'], **value)
+        body[field.api_name] = field.kind.to_api(value)
+    return body
+
+
+def find_account(api, username=None, user_id=None):
+    """The user record named by exact username or by id, or None when there is no such account."""
+    if user_id is None:
+        return api.find_user(username)
+    try:
+        return api.get_user(user_id)
+    except TestpressError as err:
+        if err.status == 404:
+            return None
+        raise
+
+
+class UserSpec:
+    """One account as a task declares it, validated before anything is sent."""
+
+    def __init__(self, username, values, password=None, update_password='on_create',
+                 auto_generate_password=False, notify_credential=False):
+        if not isinstance(username, str) or not username.strip():
+            raise InputError('username must be a non-empty string')
+        self.username = username
+        self.profile = desired_profile(values)
+        self.password = password
+        self.update_password = update_password
+        self.auto_generate_password = auto_generate_password
+        self.notify_credential = notify_credential
+
+    def check_creatable(self):
+        if not self.password and not self.auto_generate_password:
+            raise InputError('password is required to create user %r (or set auto_generate_password)' % self.username)
+
+    def create_body(self):
+        body = dict(api_body(self.profile, self.profile), username=self.username)
+        if self.password and not self.auto_generate_password:
+            body['password'] = self.password
+        return body
+
+
+class UserPlan:
+    """What it takes to bring one account to its declared state.
+
+    ``action`` is ``create``, ``update``, ``delete`` or None; ``body`` is the request body;
+    ``before``/``after`` are the managed fields, normalised, for the diff.
+    """
+
+    def __init__(self, action, body=None, before=None, after=None):
+        self.action = action
+        self.body = body
+        self.before = before or {}
+        self.after = after or {}
+
+    @property
+    def changed(self):
+        return self.action is not None
+
+
+def profile_update(spec, record):
+    """The current profile of ``record``, the declared options that differ, and the body that sets them."""
+    current = current_profile(record)
+    options = changed_options(current, spec.profile)
+    return current, options, api_body(spec.profile, options, current)
+
+
+def plan_present(spec, record):
+    """Create the account, or update only the fields that differ (the PUT carries username too)."""
+    if record is None:
+        spec.check_creatable()
+        after = dict(view(spec.profile, spec.profile), username=spec.username)
+        if spec.password or spec.auto_generate_password:
+            after['password'] = PASSWORD_PLACEHOLDER
+        return UserPlan('create', spec.create_body(), {}, after)
+    current, options, body = profile_update(spec, record)
+    before = dict(view(current, spec.profile, current['custom_fields']), username=spec.username)
+    after = dict(before, **view(spec.profile, options, current['custom_fields']))
+    if spec.password and spec.update_password == 'always':
+        # A password cannot be read back to compare, so 'always' always sends it.
+        body['password'] = spec.password
+        before['password'] = PASSWORD_PLACEHOLDER
+        after['password'] = PASSWORD_PLACEHOLDER + ' (new)'
+    if not body:
+        return UserPlan(None, None, before, after)
+    body['username'] = record.get('username', spec.username)
+    return UserPlan('update', body, before, after)
+
+
+def plan_absent(record):
+    if record is None:
+        return UserPlan(None)
+    before = dict(view(current_profile(record), FIELDS_BY_OPTION), username=record.get('username'))
+    return UserPlan('delete', None, before, {})
+
+
+def predicted_user(record, body):
+    """The account as a check-mode run predicts it: what it is, overlaid by what would be sent."""
+    predicted = dict(record or {}, **(body or {}))
+    return public_user(predicted)
+
+
+def create_account(api, spec, body):
+    """Create the account. A create whose answer was lost (no answer, 502/503/504), or that meets
+    "already exists" (an earlier attempt did happen), is recovered by reading the account back."""
+    try:
+        return api.create_user(body, auto_generate_password=spec.auto_generate_password,
+                               notify_credential=spec.notify_credential)
+    except TestpressError as err:
+        lost = err.status is None or err.status in (502, 503, 504)
+        exists = err.status == 400 and 'exist' in err.message.lower() and 'username' in err.message.lower()
+        if not (lost or exists):
+            raise
+        record = api.find_user(spec.username)
+        if record is None:
+            raise
+        return record
+
+
+def apply_plan(module, spec, record, plan):
+    """Carry out a plan through the module's check-mode choke point; returns the account after it."""
+    api = module.api
+    if plan.action == 'create':
+        created = module.write(create_account, api, spec, plan.body)
+        if created is None:
+            return predicted_user(None, plan.body)
+        # A recovered create may have met an account that differs: converge it now.
+        dummy, options, body = profile_update(spec, created)
+        if options:
+            body['username'] = spec.username
+            created = module.write(api.update_user, created['id'], body)
+        return public_user(created)
+    if plan.action == 'update':
+        updated = module.write(api.update_user, record['id'], plan.body)
+        return public_user(updated) if updated is not None else predicted_user(record, plan.body)
+    if plan.action == 'delete':
+        module.write(api.delete_user, record['id'])
+        return {}
+    return public_user(record)
+
+
+def run_user_module(module):
+    """``testpress_user``: one account present (created or updated) or absent."""
+    params = module.params
+    spec = UserSpec(params['username'], params, password=params['password'],
+                    update_password=params['update_password'],
+                    auto_generate_password=params['auto_generate_password'],
+                    notify_credential=params['notify_credential'])
+    record = module.api.find_user(spec.username)
+    plan = plan_absent(record) if params['state'] == 'absent' else plan_present(spec, record)
+    user = apply_plan(module, spec, record, plan)
+    module.exit(plan.changed, diff={'before': plan.before, 'after': plan.after}, user=user)
