@@ -44,6 +44,7 @@ TRANSIENT_STATUSES = (502, 503, 504)
 MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 30.0
 MESSAGE_LIMIT = 300
+MIN_SECRET_LENGTH = 4
 
 
 def _with_slash(path):
@@ -166,7 +167,8 @@ class TestpressClient:
         secrets = [self._token, self._password]
         if isinstance(body, dict):
             secrets.append(body.get('password'))
-        return [secret for secret in secrets if isinstance(secret, str) and secret]
+        # Too short a string would blank ordinary words of the message, and is no real secret.
+        return [secret for secret in secrets if isinstance(secret, str) and len(secret) >= MIN_SECRET_LENGTH]
 
     def _error(self, method, path, status, message, body):
         for secret in self._secrets(body):

@@ -192,6 +192,14 @@ class CustomFields:
     def to_api(self, value):
         return dict(value.values())
 
+    @staticmethod
+    def merge(current, desired):
+        """The current fields with the desired ones set, each under the institute's spelling when known."""
+        merged = dict(current)
+        for key, (name, item) in desired.items():
+            merged[key] = (current[key][0] if key in current else name, item)
+        return merged
+
     def same(self, current, desired):
         return all(key in current and current[key][1] == item[1] for key, item in desired.items())
 
@@ -286,7 +294,7 @@ def api_body(desired, options, current=None):
         field = FIELDS_BY_OPTION[option]
         value = desired[option]
         if field.kind is CUSTOM and current is not None:
-            value = dict(current['custom_fields'], **value)
+            value = CUSTOM.merge(current['custom_fields'], value)
         body[field.api_name] = field.kind.to_api(value)
     return body
 
