@@ -1,0 +1,382 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Memberships: the set of things a user has (batches, courses), brought to a declared list.
+
+One engine for every kind, parameterised by a ``Kind`` (what a string item may equal, what a
+result entry shows, whether subscriptions carry an expiry):
+
+- ``validate_items`` / ``desired_expiry``: the task's input, checked before anything is read.
+- ``Catalogue``: names to records through the API's search (every page), picking the *exact*
+  match (the search matches substrings: ``UPSC`` must not pick ``UPSC Morning Batch``); ids the
+  search did not return are read one by one. Every problem is reported at once, before any write.
+- ``plan``: pure set arithmetic from the current members, the declared items and ``state``.
+- ``Plan.calls``: at most one add call and one remove call, never one with an empty list.
+- ``run_membership``: one user, one kind, as the ``testpress_user_batches`` and
+  ``testpress_user_courses`` modules run it; ``module_main`` is those modules' ``main()``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import partial
+
+from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._users import find_account
+
+STATES = ('present', 'absent', 'exact')
+ISO_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+# How many near misses an "unknown name" error lists.
+MAX_CANDIDATES = 8
+
+
+class Kind:
+    """What one kind of membership calls things.
+
+    ``option`` is both the module option and the API's name for the list (``batches``);
+    ``name_fields`` are the fields a string item must equal exactly (a batch's ``name``; a
+    course's ``title`` or ``slug``), the first being the item's display name; ``extra_fields``
+    are copied into the result entries; ``has_expiry``: the subscriptions carry an end date.
+    """
+
+    def __init__(self, option, singular, name_fields, extra_fields=(), has_expiry=False):
+        self.option = option
+        self.singular = singular
+        self.name_fields = name_fields
+        self.extra_fields = extra_fields
+        self.has_expiry = has_expiry
+
+    def name(self, record):
+        value = record.get(self.name_fields[0])
+        return '' if value is None else str(value)
+
+    def matches(self, record, text):
+        return any(record.get(field) == text for field in self.name_fields)
+
+    def describe(self, record):
+        """``'TD' (slug td, id 282)``: enough to tell two same-named items apart."""
+        details = ['%s %s' % (field, record.get(field)) for field in self.name_fields[1:]]
+        details.append('id %s' % record.get('id'))
+        return '%r (%s)' % (self.name(record), ', '.join(details))
+
+    def brief(self, record):
+        """``{id, name}``: an entry of ``added``, ``removed`` and ``updated``."""
+        return {'id': record['id'], 'name': self.name(record)}
+
+    def entry(self, record, expiries):
+        """An entry of the membership the module returns."""
+        entry = self.brief(record)
+        for field in self.extra_fields:
+            entry[field] = record.get(field)
+        if self.has_expiry:
+            entry['expires'] = expiries.get(record['id'])
+        return entry
+
+    def label(self, record, expiries, with_expiry):
+        """One line of the diff: the name, and the expiry when ``expires`` is managed."""
+        name = self.name(record)
+        if not with_expiry:
+            return name
+        expiry = expiries.get(record['id'])
+        return '%s (expires %s)' % (name, expiry) if expiry else '%s (no expiry)' % name
+
+
+BATCHES = Kind('batches', 'batch', ('name',), has_expiry=True)
+COURSES = Kind('courses', 'course', ('title', 'slug'), extra_fields=('title', 'slug'))
+KINDS = dict((kind.option, kind) for kind in (BATCHES, COURSES))
+
+
+# ---------------------------------------------------------------- input
+
+def validate_items(kind, items):
+    """The declared items, checked: an int is an id, a str a name; anything else is an error.
+
+    A numeric string such as ``"42"`` is a name, never an id. Names are stripped of surrounding
+    blanks (the API trims the names it stores). Every bad item is named in one error.
+    """
+    option = kind.option
+    if not isinstance(items, list):
+        raise InputError('%s must be a list of %s ids (integers) or names (strings)' % (option, kind.singular))
+    clean, problems = [], []
+    for position, item in enumerate(items, 1):
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            problems.append('item %d (%r) is a %s, not a %s id (integer) or name (string)'
+                            % (position, item, type(item).__name__, kind.singular))
+        elif isinstance(item, int) and item <= 0:
+            problems.append('item %d (%d) is not a valid %s id' % (position, item, kind.singular))
+        elif isinstance(item, str) and not item.strip():
+            problems.append('item %d is an empty name' % position)
+        else:
+            clean.append(item.strip() if isinstance(item, str) else item)
+    if problems:
+        raise InputError('%s: %s' % (option, '; '.join(problems)))
+    return clean
+
+
+def desired_expiry(value, state):
+    """``expires`` as an ISO date string, or None when not managed."""
+    if value is None:
+        return None
+    if state == 'absent':
+        raise InputError('expires cannot be used with state=absent: it sets the end of the listed subscriptions')
+    text = str(value).strip()
+    try:
+        if not ISO_DATE.match(text):
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError('expires: %r is not a date; use YYYY-MM-DD, for example 2031-03-31' % (value,)) from None
+
+
+def read_expiry(value):
+    """A subscription's ``expires`` as the API reads it (a date, a timestamp or null) as YYYY-MM-DD or None."""
+    if value in (None, ''):
+        return None
+    text = str(value).strip()
+    for fmt, length in (('%Y-%m-%d', 10), ('%d/%m/%Y', 10)):
+        try:
+            return datetime.datetime.strptime(text[:length], fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+# ---------------------------------------------------------------- names -> records
+
+def pick(kind, text, found):
+    """The one record in ``found`` (search results) that ``text`` names exactly, and None;
+    or None and the problem, naming the item and the close candidates."""
+    exact = []
+    for record in found:
+        if kind.matches(record, text) and record['id'] not in [match['id'] for match in exact]:
+            exact.append(record)
+    if len(exact) == 1:
+        return exact[0], None
+    if exact:
+        return None, ('%r names %d %s: %s; list the id instead'
+                      % (text, len(exact), kind.option, ', '.join(kind.describe(record) for record in exact)))
+    problem = 'no %s named %r' % (kind.singular, text)
+    close = sorted(set(kind.name(record) for record in found))
+    if close:
+        more = ', ...' if len(close) > MAX_CANDIDATES else ''
+        problem += ' (close candidates: %s%s)' % (', '.join(repr(name) for name in close[:MAX_CANDIDATES]), more)
+    return None, problem
+
+
+class Catalogue:
+    """One kind's catalogue as the API answers it, asked once per name and once per unknown id."""
+
+    def __init__(self, api, kind):
+        self.api = api
+        self.kind = kind
+        self._by_id = {}
+        self._searches = {}
+
+    def remember(self, records):
+        """Records already read (the current members, search results): their ids need no lookup."""
+        for record in records:
+            self._by_id.setdefault(record['id'], record)
+
+    def search(self, text):
+        if text not in self._searches:
+            self._searches[text] = self.api.search_catalogue(self.kind.option, text)
+            self.remember(self._searches[text])
+        return self._searches[text]
+
+    def by_id(self, item_id):
+        """The record with this id, or None when the API has no such item."""
+        if item_id not in self._by_id:
+            try:
+                self._by_id[item_id] = self.api.get_catalogue_item(self.kind.option, item_id)
+            except TestpressError as err:
+                if err.status == 404:
+                    return None
+                raise
+        return self._by_id[item_id]
+
+    def resolve(self, items):
+        """The records the items name, each once, in the order declared; every problem in one error."""
+        records, problems = [], []
+        for item in items:
+            if isinstance(item, int):
+                record = self.by_id(item)
+                problem = None if record else 'no %s with id %d' % (self.kind.singular, item)
+            else:
+                record, problem = pick(self.kind, item, self.search(item))
+            if problem:
+                problems.append(problem)
+            elif record['id'] not in [known['id'] for known in records]:
+                records.append(record)
+        if problems:
+            raise InputError('%s: %s' % (self.kind.option, '; '.join(problems)))
+        return records
+
+
+# ---------------------------------------------------------------- the plan
+
+def _ids(records):
+    return [record['id'] for record in records]
+
+
+class Plan:
+    """What it takes to bring one user's membership of one kind to its declared state.
+
+    ``add``: records to add; ``remove``: records to remove; ``refresh``: records held whose
+    expiry differs from ``expires``. ``current``/``expiries``: the membership before.
+    """
+
+    def __init__(self, kind, current, expiries, add, remove, refresh, expires):
+        self.kind = kind
+        self.current = current
+        self.expiries = expiries
+        self.add = add
+        self.remove = remove
+        self.refresh = refresh
+        self.expires = expires
+
+    @property
+    def changed(self):
+        return bool(self.add or self.remove or self.refresh)
+
+    def calls(self, user_id):
+        """``(api method name, args)``, at most one that adds and one that removes, none empty.
+
+        With ``expires``, the add call is the subscriptions call: it adds the missing items with
+        that expiry and sets it on the held ones whose expiry differs, in one request.
+        """
+        calls = []
+        if self.expires is not None and (self.add or self.refresh):
+            calls.append(('add_subscriptions', (user_id, _ids(self.add + self.refresh), self.expires)))
+        elif self.add:
+            calls.append(('add_members', (self.kind.option, user_id, _ids(self.add))))
+        if self.remove:
+            calls.append(('remove_members', (self.kind.option, user_id, _ids(self.remove))))
+        return calls
+
+    def after(self):
+        """The membership and expiries the plan leads to."""
+        gone = _ids(self.remove)
+        records = [record for record in self.current if record['id'] not in gone] + self.add
+        expiries = dict((item_id, expiry) for item_id, expiry in self.expiries.items() if item_id not in gone)
+        for record in self.add + self.refresh:
+            expiries[record['id']] = self.expires
+        return records, expiries
+
+    def diff(self, records_after, expiries_after):
+        """``before``/``after``: ``{option: sorted names}``, each name with its expiry when ``expires`` is managed.
+
+        A dict, not a bare list: Ansible's diff display renders dicts and strings only.
+        """
+        with_expiry = self.kind.has_expiry and self.expires is not None
+
+        def labels(records, expiries):
+            return {self.kind.option: sorted(self.kind.label(record, expiries, with_expiry) for record in records)}
+
+        return {'before': labels(self.current, self.expiries), 'after': labels(records_after, expiries_after)}
+
+
+def plan(kind, state, current, declared, expires=None, expiries=None):
+    """Pure set arithmetic: ``present`` adds the missing; ``absent`` removes the listed ones held;
+    ``exact`` adds the missing and removes the unlisted. With ``expires``, held listed items whose
+    expiry differs are refreshed."""
+    if state not in STATES:
+        raise InputError('state must be one of %s, got %r' % (', '.join(STATES), state))
+    expiries = dict(expiries or {})
+    held = set(_ids(current))
+    wanted = set(_ids(declared))
+    add, remove, refresh = [], [], []
+    if state == 'absent':
+        remove = [record for record in declared if record['id'] in held]
+    else:
+        add = [record for record in declared if record['id'] not in held]
+        if state == 'exact':
+            remove = [record for record in current if record['id'] not in wanted]
+        if expires is not None:
+            refresh = [record for record in declared if record['id'] in held and expiries.get(record['id']) != expires]
+    return Plan(kind, list(current), expiries, add, remove, refresh, expires if state != 'absent' else None)
+
+
+# ---------------------------------------------------------------- one user, one kind
+
+def read_membership(api, kind, user_id):
+    """The user's items of this kind (every page) and, for batches, their expiries by id."""
+    current = api.list_members(kind.option, user_id)
+    expiries = {}
+    if kind.has_expiry:
+        for subscription in api.list_subscriptions(user_id):
+            batch = subscription.get('batch') or {}
+            if batch.get('id') is not None:
+                expiries[batch['id']] = read_expiry(subscription.get('expires'))
+    return current, expiries
+
+
+def execute(module, the_plan, user_id):
+    """Send the plan's calls through the module's check-mode choke point."""
+    for name, args in the_plan.calls(user_id):
+        module.write(getattr(module.api, name), *args)
+
+
+def missing_user(params):
+    if params.get('user_id') is not None:
+        return 'user_id: no user with id %d exists on the institute' % params['user_id']
+    return ('username: no user named %r exists on the institute; create it first, for example with testpress.lms.testpress_user'
+            % params['username'])
+
+
+def run_membership(module, kind):
+    """Bring one user's batches or courses to the declared state; the whole task of the two modules."""
+    params = module.params
+    state = params['state']
+    items = validate_items(kind, params[kind.option])
+    expires = desired_expiry(params.get('expires'), state) if kind.has_expiry else None
+    api = module.api
+    user = find_account(api, username=params.get('username'), user_id=params.get('user_id'))
+    if user is None and not module.check_mode:
+        raise InputError(missing_user(params))
+
+    catalogue = Catalogue(api, kind)
+    # A user that does not exist (check mode only: an earlier task would create it) has nothing yet.
+    current, expiries = [], {}
+    if user is not None:
+        current, expiries = read_membership(api, kind, user['id'])
+        catalogue.remember(current)
+    declared = catalogue.resolve(items)
+
+    the_plan = plan(kind, state, current, declared, expires, expiries)
+    records, expiries_after = the_plan.after()
+    if the_plan.changed and not module.check_mode:
+        execute(module, the_plan, user['id'])
+        records, expiries_after = read_membership(api, kind, user['id'])
+
+    result = {
+        kind.option: [kind.entry(record, expiries_after) for record in records],
+        'added': [kind.brief(record) for record in the_plan.add],
+        'removed': [kind.brief(record) for record in the_plan.remove],
+        'user_id': user['id'] if user else None,
+    }
+    if kind.has_expiry:
+        result['updated'] = [kind.brief(record) for record in the_plan.refresh]
+    module.exit(the_plan.changed, diff=the_plan.diff(records, expiries_after), **result)
+
+
+def argument_spec(kind):
+    spec = {
+        'username': {'type': 'str'},
+        'user_id': {'type': 'int'},
+        kind.option: {'type': 'list', 'elements': 'raw', 'required': True},
+        'state': {'type': 'str', 'choices': list(STATES), 'default': 'present'},
+    }
+    if kind.has_expiry:
+        spec['expires'] = {'type': 'str'}
+    return spec
+
+
+def module_main(option):
+    """``main()`` of ``testpress_user_batches`` (``option='batches'``) and ``testpress_user_courses``."""
+    kind = KINDS[option]
+    module = TestpressModule(argument_spec(kind), mutually_exclusive=[('username', 'user_id')],
+                             required_one_of=[('username', 'user_id')])
+    module.run(partial(run_membership, kind=kind))
