@@ -1,0 +1,84 @@
+# testpress.lms — developer and CI entry points. Needs only python3 (3.11) and GNU make.
+#   make demo    run the demo playbook twice against the API simulator (second run: changed=0)
+#   make test    unit + integration (pytest), lint (ansible-lint production), sanity (ansible-test)
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.requirements.stamp
+PYTEST_ARGS ?=
+# pytest-xdist workers (each gets its own simulator); 0 = run in this process, one test at a time.
+PYTEST_WORKERS ?= auto
+PYTEST := "$(BIN)/python" -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=10
+
+# Every tool comes from the venv; child processes (ansible-playbook, ansible-test) too.
+export PATH := $(BIN):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export ANSIBLE_NOCOLOR := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv demo test unit integration pytest lint sanity docs build changelog clean distclean
+
+help:
+	@echo "make demo         start the simulator, run playbooks/demo.yml twice, check the 2nd run changed nothing"
+	@echo "make test         pytest tests/unit tests/integration, then lint, then sanity (what CI runs)"
+	@echo "make pytest       pytest tests/unit tests/integration in one run"
+	@echo "make unit         pytest tests/unit"
+	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
+	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
+	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
+	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
+	@echo "make build        build the collection artifact into .build/dist"
+	@echo "make venv         create/refresh .venv from requirements-test.txt"
+	@echo "make clean        remove build output (keeps .venv); make distclean removes .venv too"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-test.txt
+	@if [[ ! -x "$(BIN)/python" ]]; then echo "== creating $(VENV)"; $(PYTHON) -m venv "$(VENV)"; fi
+	"$(BIN)/python" -m pip install -q --upgrade pip
+	"$(BIN)/python" -m pip install -q -r requirements-test.txt
+	@touch "$@"
+
+demo: venv
+	scripts/demo.sh
+
+test: pytest lint sanity
+	@echo "== make test: all passed"
+
+# pytest exits 5 when it collected nothing: that is not a pass. PYTEST_ARGS="-k name" selects tests.
+unit: venv
+	$(PYTEST) tests/unit $(PYTEST_ARGS)
+
+integration: venv
+	$(PYTEST) tests/integration $(PYTEST_ARGS)
+
+pytest: venv
+	$(PYTEST) tests/unit tests/integration $(PYTEST_ARGS)
+
+lint: venv
+	antsibull-changelog lint
+	ansible-lint $$([[ -t 1 ]] || echo --nocolor)
+
+sanity: venv
+	scripts/sanity.sh $(SANITY_ARGS)
+
+build: venv
+	scripts/build.sh
+
+docs: venv
+	scripts/docs.sh
+
+changelog: venv
+	antsibull-changelog release
+
+clean:
+	rm -rf .build .ansible tests/output .pytest_cache
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf "$(VENV)"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Write a stand-in for ansible-test's pip bootstrap script into its cache
+# (~/.ansible/test/cache/get_pip_<version>.py). ansible-test downloads the real
+# get-pip.py from a host outside the reachable package registries, but first
+# looks in that cache. The stand-in runs ensurepip, then `pip install` with the
+# arguments it was given (minus get-pip's own --no-setuptools/--no-wheel), which
+# works with the configured package index.
+set -euo pipefail
+
+CACHE="${HOME}/.ansible/test/cache"
+mkdir -p "$CACHE"
+
+# 24.2 is the pip ansible-core 2.17-2.19 asks for; add whatever the installed ansible-test names.
+versions=(24.2)
+if command -v ansible-test >/dev/null; then
+    py="$(dirname "$(command -v ansible-test)")/python"
+    [[ -x "$py" ]] || py=python3
+    req="$("$py" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))' 2>/dev/null || true)"
+    if [[ -n "$req" && -f "$req" ]]; then
+        v="$(sed -nE "s/^ *pip='([0-9.]+)',.*/\1/p" "$req" | head -n1)"
+        [[ -n "$v" ]] && versions+=("$v")
+    fi
+fi
+
+for v in $(printf '%s\n' "${versions[@]}" | sort -u); do
+    cat > "$CACHE/get_pip_${v//./_}.py" <<'PY'
+# Stand-in for get-pip.py, written by the testpress.lms test tooling for offline machines.
+"""Bootstrap pip with ensurepip, then install the requested packages from the configured index."""
+import subprocess
+import sys
+
+args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
+subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"], stdout=subprocess.DEVNULL)
+if args:
+    subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+PY
+done

@@ -1,0 +1,231 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Integration harness: run the real ``ansible-playbook`` against the API simulator.
+
+``run_playbook(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=0, env=None,
+expect_failure=False)`` returns a :class:`PlaybookRun` with ``rc``, ``stdout`` (stdout and stderr of
+ansible-playbook, default callback, no colour), ``results`` (every task result in order, each with
+``task``, ``changed``, ``failed``, ``skipped`` and the module's return values, plus ``_status`` ok/failed/
+skipped/unreachable, ``_action``, ``_host``, ``_index`` and, on failure, ``_ignore_errors``; a looped task is
+one result whose ``results`` lists the items), ``log`` (the simulator requests made during the run) and
+``writes`` (the write requests among them, login excluded). ``run.result("task name")`` finds a result.
+
+``tasks_or_playbook`` is a list of task dicts (wrapped in one play on the implicit localhost, no fact
+gathering, ``module_defaults`` for ``group/testpress.lms.testpress`` pointing at the simulator as admin)
+or the path of a playbook file. TESTPRESS_URL / TESTPRESS_USERNAME / TESTPRESS_PASSWORD are set for both;
+``env={"NAME": None}`` removes a variable.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent.parent
+CALLBACK_DIR = HERE / "callback_plugins"
+CALLBACK_NAME = "testpress_results"
+RESULTS_ENV = "TESTPRESS_TEST_RESULTS"
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "admin-pass"
+LOGIN_PATH = "/api/v2.5/auth-token/"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+RUN_TIMEOUT = int(os.environ.get("TESTPRESS_PLAYBOOK_TIMEOUT", "600"))
+
+
+@dataclass
+class PlaybookRun:
+    """What one ansible-playbook run did."""
+
+    rc: int
+    stdout: str
+    results: list = field(default_factory=list)
+    log: list = field(default_factory=list)
+    writes: list = field(default_factory=list)
+    command: list = field(default_factory=list)
+    playbook: str = ""
+
+    def result(self, task):
+        """The (last) result of the task with this name; KeyError if there is none."""
+        for entry in reversed(self.results):
+            if entry.get("task") == task:
+                return entry
+        raise KeyError("no result for task %r; tasks run: %r" % (task, [r.get("task") for r in self.results]))
+
+    @property
+    def changed(self):
+        """True when any task reported a change."""
+        return any(r.get("changed") for r in self.results)
+
+    def __str__(self):
+        return "ansible-playbook rc=%s\n%s" % (self.rc, self.stdout)
+
+
+def _collections_path():
+    """The ANSIBLE_COLLECTIONS_PATH under which ansible_collections/testpress/lms is this repo."""
+    configured = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.environ.get("ANSIBLE_COLLECTIONS_PATHS")
+    for entry in (configured or "").split(os.pathsep):
+        candidate = Path(entry, "ansible_collections", "testpress", "lms")
+        if entry and candidate.exists() and candidate.resolve() == REPO_ROOT:
+            return entry
+    # tests/conftest.py normally provides this; make our own symlink tree otherwise.
+    root = Path(tempfile.mkdtemp(prefix="testpress-lms-collections-"))
+    (root / "ansible_collections" / "testpress").mkdir(parents=True)
+    (root / "ansible_collections" / "testpress" / "lms").symlink_to(REPO_ROOT, target_is_directory=True)
+    return str(root)
+
+
+def _ansible_playbook():
+    sibling = Path(sys.executable).parent / "ansible-playbook"
+    if sibling.exists():
+        return [str(sibling)]
+    found = shutil.which("ansible-playbook")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "ansible.cli.playbook"]
+
+
+def _is_write(entry):
+    method = str(entry.get("method", "")).upper()
+    return method in WRITE_METHODS and not (method == "POST" and entry.get("path") == LOGIN_PATH)
+
+
+def _writes_of(simulator, entries):
+    """Entries of this run that Simulator.writes() counts, by identity when the simulator shares its dicts."""
+    writes = getattr(simulator, "writes", None)
+    if callable(writes):
+        ids = {id(e) for e in entries}
+        shared = [e for e in writes() if id(e) in ids]
+        if shared or not any(_is_write(e) for e in entries):
+            return shared
+    return [e for e in entries if _is_write(e)]
+
+
+@pytest.fixture(scope="session")
+def _collections_root():
+    return _collections_path()
+
+
+@pytest.fixture
+def run_playbook(simulator, tmp_path, _collections_root):
+    """Run tasks or a playbook with the real ansible-playbook against the simulator (see module doc)."""
+    counter = [0]
+
+    def run(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=0, env=None, expect_failure=False):
+        counter[0] += 1
+        workdir = tmp_path / ("run%d" % counter[0])
+        workdir.mkdir()
+        results_file = workdir / "results.jsonl"
+
+        if isinstance(tasks_or_playbook, (str, os.PathLike)):
+            playbook = Path(tasks_or_playbook)
+            if not playbook.is_absolute():
+                playbook = (REPO_ROOT / playbook) if (REPO_ROOT / playbook).exists() else playbook.resolve()
+        else:
+            play = {
+                "name": "run_playbook",
+                "hosts": "localhost",
+                "gather_facts": False,
+                "module_defaults": {
+                    "group/testpress.lms.testpress": {
+                        "api_url": simulator.url,
+                        "api_username": ADMIN_USERNAME,
+                        "api_password": ADMIN_PASSWORD,
+                    },
+                },
+                "tasks": list(tasks_or_playbook),
+            }
+            playbook = workdir / "playbook.yml"
+            playbook.write_text(yaml.safe_dump([play], sort_keys=False, default_flow_style=False))
+
+        all_vars = {"ansible_python_interpreter": sys.executable}
+        all_vars.update(extra_vars or {})
+        vars_file = workdir / "extra_vars.json"
+        vars_file.write_text(json.dumps(all_vars))
+
+        command = _ansible_playbook() + [str(playbook), "-e", "@%s" % vars_file]
+        if check:
+            command.append("--check")
+        if diff:
+            command.append("--diff")
+        if verbosity:
+            command.append("-" + "v" * int(verbosity))
+
+        run_env = dict(os.environ)
+        run_env.update(
+            ANSIBLE_COLLECTIONS_PATH=_collections_root,
+            ANSIBLE_CALLBACK_PLUGINS=str(CALLBACK_DIR),
+            ANSIBLE_CALLBACKS_ENABLED=CALLBACK_NAME,
+            ANSIBLE_STDOUT_CALLBACK="default",
+            ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            ANSIBLE_LOCALHOST_WARNING="0",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+            ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"),
+            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            PYTHONDONTWRITEBYTECODE="1",
+            TESTPRESS_URL=simulator.url,
+            TESTPRESS_USERNAME=ADMIN_USERNAME,
+            TESTPRESS_PASSWORD=ADMIN_PASSWORD,
+        )
+        run_env.pop("ANSIBLE_CONFIG", None)
+        run_env.pop("ANSIBLE_COLLECTIONS_PATHS", None)
+        run_env[RESULTS_ENV] = str(results_file)
+        for key, value in (env or {}).items():
+            if value is None:
+                run_env.pop(key, None)
+            else:
+                run_env[key] = str(value)
+
+        start = len(simulator.log)
+        try:
+            proc = subprocess.run(
+                command, cwd=str(workdir), env=run_env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=RUN_TIMEOUT, check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+            pytest.fail("ansible-playbook did not finish within %d s:\n%s" % (RUN_TIMEOUT, out))
+        entries = list(simulator.log)[start:]
+
+        results = []
+        if results_file.exists():
+            with results_file.open(encoding="utf-8") as handle:
+                results = [json.loads(line) for line in handle if line.strip()]
+
+        outcome = PlaybookRun(
+            rc=proc.returncode, stdout=proc.stdout, results=results, log=entries,
+            writes=_writes_of(simulator, entries), command=command, playbook=str(playbook),
+        )
+        if expect_failure and outcome.rc == 0:
+            pytest.fail("ansible-playbook was expected to fail but succeeded:\n%s" % outcome.stdout)
+        if not expect_failure and outcome.rc != 0:
+            pytest.fail("ansible-playbook failed (rc=%d):\n%s" % (outcome.rc, outcome.stdout))
+        return outcome
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def module_examples():
+    """``module_examples("testpress_user")`` -> the tasks of that module's EXAMPLES, to run as a test."""
+
+    def examples(module):
+        source = REPO_ROOT / "plugins" / "modules" / (module + ".py")
+        for node in ast.parse(source.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["EXAMPLES"]:
+                return yaml.safe_load(node.value.value)
+        raise AssertionError("no EXAMPLES in %s" % source)
+
+    return examples
