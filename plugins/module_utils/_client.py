@@ -102,7 +102,6 @@ class TestpressClient:
         self._token = token
         self._token_lock = threading.Lock()
         self._sleep = sleep
-        self.calls = 0
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._session.mount('http://', adapter)
@@ -212,7 +211,6 @@ class TestpressClient:
         while True:
             token = self._current_token() if authenticate else None
             headers = {'Authorization': 'JWT %s' % token} if token else {}
-            self.calls += 1
             try:
                 response = self._session.request(method, url, params=params, json=body, headers=headers,
                                                  timeout=self.timeout, allow_redirects=method == 'GET')

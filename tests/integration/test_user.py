@@ -122,7 +122,7 @@ def test_update_password_on_create_never_resends_and_always_always_does(simulato
     assert on_create.result('user')['changed'] is False and on_create.writes == []
     assert simulator.check_password('asha', PASSWORD)
 
-    for _ in range(2):
+    for _round in range(2):
         always = run_playbook([asha(password='Another$Pass-1', update_password='always')])
         assert always.result('user')['changed'] is True
         assert methods(always) == [('PUT', '%s%d/' % (USERS, simulator.user('asha')['id']))]
@@ -169,7 +169,7 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize('override, option', BAD_INPUT, ids=[option + str(i) for i, (_, option) in enumerate(BAD_INPUT)])
+@pytest.mark.parametrize('override, option', BAD_INPUT, ids=[option + str(i) for i, (_override, option) in enumerate(BAD_INPUT)])
 def test_bad_input_fails_naming_the_option_before_any_write(simulator, run_playbook, override, option):
     task = asha(**override)
     task['testpress.lms.testpress_user'] = dict(
@@ -191,3 +191,18 @@ def test_no_secret_reaches_results_diff_or_vvvv_output(simulator, run_playbook):
         assert secret not in everything
     assert 'password_hash' not in json.dumps(run.results)
     assert run.result('again')['diff']['after']['password'].startswith('********')
+
+
+def test_the_examples_run_and_a_rerun_changes_nothing(simulator, run_playbook, module_examples):
+    examples = module_examples('testpress_user')
+    variables = {'testpress_url': simulator.url, 'testpress_admin': 'admin', 'testpress_admin_password': 'admin-pass',
+                 'asha_initial_password': PASSWORD}
+    run = run_playbook(examples[:2], extra_vars=variables)
+    assert [result['changed'] for result in run.results] == [True, True]
+    assert simulator.user('asha')['is_active'] is False
+    assert simulator.user('asha')['custom_fields'] == {'Roll Number': '2026-041'}
+    again = run_playbook(examples[:2], extra_vars=variables)
+    assert again.writes == [] and not again.changed
+    deleted = run_playbook(examples, extra_vars=variables)
+    assert [result['changed'] for result in deleted.results] == [False, False, True]
+    assert simulator.user('asha') is None

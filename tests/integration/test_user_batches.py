@@ -10,19 +10,11 @@ Seed ids: john 1882 (UPSC 21 until 2030-01-31, UPSC Morning Batch 22), johnny 18
 
 from __future__ import annotations
 
-import ast
 import datetime
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-import yaml
 
 MODULE = "testpress.lms.testpress_user_batches"
-MODULE_FILE = Path(__file__).resolve().parents[2] / "plugins" / "modules" / "testpress_user_batches.py"
 JOHN = 1882
 
 
@@ -306,16 +298,8 @@ def test_diff_of_a_real_run(run_playbook):
     assert writes(run) == [("POST", member_path(1884), {"batches": [21]}), ("DELETE", member_path(1884), {"batches": [26]})]
 
 
-def module_examples(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["EXAMPLES"]:
-            return yaml.safe_load(node.value.value)
-    raise AssertionError("no EXAMPLES in %s" % path)
-
-
-def test_examples_run_against_the_simulator_and_a_rerun_changes_nothing(run_playbook, simulator):
-    examples = module_examples(MODULE_FILE)
+def test_examples_run_against_the_simulator_and_a_rerun_changes_nothing(run_playbook, simulator, module_examples):
+    examples = module_examples("testpress_user_batches")
     assert all(MODULE in task or "ansible.builtin.debug" in task for task in examples)
     connection = {"testpress_url": simulator.url, "testpress_admin": "admin", "testpress_admin_password": "admin-pass"}
     run = run_playbook(examples, extra_vars=connection)
@@ -332,24 +316,3 @@ def test_examples_run_against_the_simulator_and_a_rerun_changes_nothing(run_play
     again = run_playbook(examples, extra_vars=connection)
     assert again.writes == []
     assert [r["changed"] for r in again.results[:4]] == [False, False, False, False]
-
-
-@pytest.mark.parametrize("module, option", [("testpress_user_batches", "batches"), ("testpress_user_courses", "courses")])
-def test_ansible_doc_renders_and_documents_exactly_the_argument_spec(module, option):
-    from ansible_collections.testpress.lms.plugins.module_utils import _membership, _module
-
-    command = [str(Path(sys.executable).parent / "ansible-doc"), "testpress.lms." + module]
-    shown = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, ANSIBLE_NOCOLOR="1"), check=False)
-    assert shown.returncode == 0, shown.stderr
-    assert "EXAMPLES" in shown.stdout and "RETURN VALUES" in shown.stdout and "[WARNING]" not in shown.stderr
-
-    doc = json.loads(subprocess.run(command[:1] + ["--json"] + command[1:], capture_output=True, text=True,
-                                    check=True).stdout)["testpress.lms." + module]["doc"]
-    spec = dict(_module.connection_argument_spec(), **_membership.argument_spec(_membership.KINDS[option]))
-    assert set(doc["options"]) == set(spec)
-    for name, rules in _membership.argument_spec(_membership.KINDS[option]).items():
-        documented = doc["options"][name]
-        assert {key: documented[key] for key in rules} == rules, name
-    assert doc["version_added"] == "0.1.0"
-    authors = [doc["author"]] if isinstance(doc["author"], str) else doc["author"]
-    assert authors == ["Testpress LMS collection contributors (@testpress)"]

@@ -10,14 +10,10 @@ john (1882) takes 278; jdoe (1884) takes 279 and 282; johnny (1883) takes none.
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
 
 import pytest
-import yaml
 
 COURSES_MODULE = "testpress.lms.testpress_user_courses"
-SOURCE = Path(__file__).resolve().parents[2] / "plugins" / "modules" / "testpress_user_courses.py"
 COURSES_OF = "/api/v2.5/admin/users/%d/courses/"
 
 
@@ -176,10 +172,8 @@ def test_check_mode_diff_for_each_state_writes_nothing(run_playbook, simulator, 
     assert ("+++ after" in run.stdout) is changed
 
 
-def test_examples_run_and_are_idempotent(run_playbook, simulator):
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    (examples,) = [yaml.safe_load(node.value.value) for node in tree.body
-                   if isinstance(node, ast.Assign) and node.targets[0].id == "EXAMPLES"]
+def test_examples_run_and_are_idempotent(run_playbook, simulator, module_examples):
+    examples = module_examples("testpress_user_courses")
     assert examples and all(COURSES_MODULE in task for task in examples)
     extra = {"testpress_url": simulator.url, "testpress_admin": "admin", "testpress_admin_password": "admin-pass"}
 

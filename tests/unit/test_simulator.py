@@ -420,7 +420,7 @@ def test_keep_alive_has_no_nagle_stall(simulator, api):
     path = "%s%d/" % (USERS, uid(simulator, "john"))
     api.get(USERS)
     start = time.monotonic()
-    for _ in range(50):
+    for _attempt in range(50):
         assert api.put(path, json={"username": "john"}).status_code == 200
     assert time.monotonic() - start < 1.0      # with the ~40 ms Nagle stall this takes ~2 s
 
@@ -430,7 +430,7 @@ def test_keep_alive_has_no_nagle_stall(simulator, api):
 
 def test_inject_429_carries_retry_after(simulator, api):
     simulator.inject(429, times=2, retry_after=3)
-    for _ in range(2):
+    for _attempt in range(2):
         answer = api.get(USERS)
         assert answer.status_code == 429
         assert answer.headers["Retry-After"] == "3"
@@ -455,11 +455,11 @@ def test_inject_applies_to_login(simulator):
 
 def test_throttle_every_and_unavailable_every(simulator, api):
     simulator.faults.update(throttle_every=3, retry_after=2)
-    statuses = [api.get(USERS) for _ in range(6)]
+    statuses = [api.get(USERS) for _attempt in range(6)]
     assert [a.status_code for a in statuses].count(429) == 2
     assert [a.headers.get("Retry-After") for a in statuses if a.status_code == 429] == ["2", "2"]
     simulator.faults.update(throttle_every=0, unavailable_every=2)
-    assert sorted(api.get(USERS).status_code for _ in range(4)) == [200, 200, 503, 503]
+    assert sorted(api.get(USERS).status_code for _attempt in range(4)) == [200, 200, 503, 503]
 
 
 def test_latency(simulator, api):
