@@ -16,6 +16,7 @@ import pytest
 from ansible_collections.testpress.lms.plugins.module_utils import _membership as membership
 from ansible_collections.testpress.lms.plugins.module_utils import _errors
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
 
 BATCHES = membership.BATCHES
 COURSES = membership.COURSES
@@ -111,24 +112,21 @@ class Exited(Exception):
 
 
 class FakeModule:
-    """Stand-in for TestpressModule: the same write choke point and exit."""
+    """Stand-in for TestpressModule around a fake API, with the real write choke point and exit."""
+
+    write = TestpressModule.write
+    exit = TestpressModule.exit
 
     def __init__(self, api, params, check_mode=False, diff_mode=True):
         self.api = api
+        self.ansible = self
         self.params = dict({"username": None, "user_id": None, "state": "present", "expires": None}, **params)
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.result = None
 
-    def write(self, func, *args, **kwargs):
-        if self.check_mode:
-            return None
-        return func(*args, **kwargs)
-
-    def exit(self, changed, diff=None, **result):
-        if diff is not None and self.diff_mode:
-            result["diff"] = diff
-        self.result = dict(result, changed=changed)
+    def exit_json(self, **result):
+        self.result = result
         raise Exited()
 
 
