@@ -208,12 +208,14 @@ TEXT, EMAIL, DATE, STATE, FLAG, CUSTOM = Text(), Email(), Date(), StateCode(), F
 
 
 class UserField:
-    """One profile option: its name in Ansible, its name in the API, and its kind."""
+    """One profile option: its name in Ansible, its name in the API, its kind, and whether
+    the API takes it on create (some fields it accepts on update only)."""
 
-    def __init__(self, option, kind=TEXT, api_name=None):
+    def __init__(self, option, kind=TEXT, api_name=None, on_create=True):
         self.option = option
         self.kind = kind
         self.api_name = api_name or option
+        self.on_create = on_create
 
     def read(self, record):
         if self.kind is STATE:
@@ -233,8 +235,8 @@ USER_FIELDS = (
     UserField('zip'),
     UserField('state_code', STATE, api_name='state'),
     UserField('phone'),
-    UserField('is_active', FLAG),
-    UserField('is_blocked', FLAG),
+    UserField('is_active', FLAG, on_create=False),
+    UserField('is_blocked', FLAG, on_create=False),
     UserField('custom_fields', CUSTOM),
 )
 FIELDS_BY_OPTION = dict((field.option, field) for field in USER_FIELDS)
@@ -330,7 +332,9 @@ class UserSpec:
             raise InputError('password is required to create user %r (or set auto_generate_password)' % self.username)
 
     def create_body(self):
-        body = dict(api_body(self.profile, self.profile), username=self.username)
+        """The create request; fields the API takes on update only follow in one update (apply_plan)."""
+        options = [option for option in self.profile if FIELDS_BY_OPTION[option].on_create]
+        body = dict(api_body(self.profile, options), username=self.username)
         if self.password and not self.auto_generate_password:
             body['password'] = self.password
         return body
@@ -420,7 +424,8 @@ def apply_plan(module, spec, record, plan):
         created = module.write(create_account, api, spec, plan.body)
         if created is None:
             return predicted_user(None, plan.body)
-        # A recovered create may have met an account that differs: converge it now.
+        # Set what the create could not carry (update-only fields), or what differs on an
+        # account a recovered create met: one update.
         dummy, options, body = profile_update(spec, created)
         if options:
             body['username'] = spec.username

@@ -116,6 +116,19 @@ def test_active_blocked_and_custom_fields_converge(simulator, run_playbook):
     assert again.result('user')['changed'] is False and again.writes == []
 
 
+def test_a_create_sets_update_only_fields_with_one_put_and_a_rerun_sends_nothing(simulator, run_playbook):
+    task = asha(is_active=False, is_blocked=True)
+    run = run_playbook([task])
+    assert run.result('user')['changed'] is True
+    user_path = '%s%d/' % (USERS, simulator.user('asha')['id'])
+    assert methods(run) == [('POST', USERS), ('PUT', user_path)]
+    assert 'is_active' not in run.writes[0]['body']
+    assert run.writes[1]['body'] == {'username': 'asha', 'is_active': False, 'is_blocked': True}
+    assert run.result('user')['user']['is_active'] is False
+    again = run_playbook([task])
+    assert again.result('user')['changed'] is False and again.writes == []
+
+
 def test_update_password_on_create_never_resends_and_always_always_does(simulator, run_playbook):
     run_playbook([asha()])
     on_create = run_playbook([asha(password='Another$Pass-1')])

@@ -51,6 +51,9 @@ WRITE_METHODS = ("POST", "PUT", "DELETE")
 LOGIN_PATH = "/api/v2.5/auth-token/"
 
 # ISO 3166-2:IN. Current codes, plus the older codes still found in data; a code is stored as sent.
+# Fields the admin API takes on update only (API.md, "User fields": is_active and is_blocked are "update").
+UPDATE_ONLY_FIELDS = ("is_active", "is_blocked")
+
 STATES = {
     "IN-AN": "Andaman and Nicobar Islands",
     "IN-AP": "Andhra Pradesh",
@@ -869,7 +872,11 @@ class Simulator:
 
     def _api_users_create(self, ctx):
         query = ctx["query"]
-        rec = self._create_user(self._body_dict(ctx), auto_password=_truthy(query.get("auto_generate_password", "")),
+        data = self._body_dict(ctx)
+        for field in UPDATE_ONLY_FIELDS:
+            # API.md: activation and blocking are set by an update; a create ignores them.
+            data.pop(field, None)
+        rec = self._create_user(data, auto_password=_truthy(query.get("auto_generate_password", "")),
                                 notify=_truthy(query.get("notify_credential", "")))
         return 201, self._user_out(rec, ctx["base"]), {}
 

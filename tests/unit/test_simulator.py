@@ -327,6 +327,13 @@ def test_create_user_shape_and_defaults(simulator, api):
     assert create(api, username="bob").json()["display_name"] == "bob"
 
 
+def test_activation_and_blocking_are_update_only(simulator, api):
+    user = create(api, username="ann", is_active=False, is_blocked=True).json()
+    assert (user["is_active"], user["is_blocked"]) == (True, False)
+    updated = api.put("%s%d/" % (USERS, user["id"]), json={"username": "ann", "is_active": False, "is_blocked": True})
+    assert (updated.json()["is_active"], updated.json()["is_blocked"]) == (False, True)
+
+
 def test_create_user_errors(api):
     assert api.post(USERS, json={}).json() == {"username": ["This field is required."], "password": ["This field is required."]}
     assert create(api, username="ann", email="nope").json() == {"email": ["Enter a valid email address."]}

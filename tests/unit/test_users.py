@@ -164,3 +164,9 @@ def test_absent_plans_a_delete_only_for_an_existing_account():
 def test_a_public_user_carries_no_password_hash():
     assert 'password_hash' not in users.public_user(RECORD)
     assert 'password' not in users.predicted_user(RECORD, {'username': 'john', 'password': 'x'})
+
+
+def test_update_only_fields_stay_out_of_the_create_body():
+    plan = users.plan_present(spec(first_name='John', is_active=False, is_blocked=True, password='Very$ecret1'), None)
+    assert plan.body == {'username': 'john', 'first_name': 'John', 'password': 'Very$ecret1'}
+    assert plan.after['is_active'] is False and plan.after['is_blocked'] is True
