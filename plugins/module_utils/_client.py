@@ -251,7 +251,6 @@ class TestpressClient:
 class TestpressAPI:
     """The Testpress endpoints the collection uses, by what they do."""
 
-    MEMBERSHIP_KINDS = ('batches', 'courses')
     # Catalogue search: batches take ?search= (substring), courses ?q= (fuzzy).
     CATALOGUE = {
         'batches': (API + '/admin/batches/', 'search'),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from ansible_collections.testpress.lms.plugins.module_utils._client import TRANSIENT_STATUSES
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
 
 # ISO 3166-2:IN: current codes with the name Testpress may read back in their place.
@@ -193,12 +194,13 @@ class CustomFields:
         return dict(value.values())
 
     @staticmethod
-    def merge(current, desired):
-        """The current fields with the desired ones set, each under the institute's spelling when known."""
-        merged = dict(current)
-        for key, (name, item) in desired.items():
-            merged[key] = (current[key][0] if key in current else name, item)
-        return merged
+    def spelled(current, desired):
+        """The desired fields, each named as the institute spells it when it has the field."""
+        return dict((key, (current[key][0] if key in current else name, item)) for key, (name, item) in desired.items())
+
+    def merge(self, current, desired):
+        """The current fields with the desired ones set."""
+        return dict(current, **self.spelled(current, desired))
 
     def same(self, current, desired):
         return all(key in current and current[key][1] == item[1] for key, item in desired.items())
@@ -270,11 +272,7 @@ def _show(option, value, current=None):
     """A normalised value as the diff and results show it."""
     if option != 'custom_fields':
         return value
-    shown = dict(value.values())
-    if current is not None:
-        # Name a managed custom field as the institute spells it.
-        shown = dict((current[key][0] if key in current else name, item) for key, (name, item) in value.items())
-    return shown
+    return CUSTOM.to_api(CUSTOM.spelled(current or {}, value))
 
 
 def view(profile, options, current=None):
@@ -407,7 +405,7 @@ def create_account(api, spec, body):
         return api.create_user(body, auto_generate_password=spec.auto_generate_password,
                                notify_credential=spec.notify_credential)
     except TestpressError as err:
-        lost = err.status is None or err.status in (502, 503, 504)
+        lost = err.status is None or err.status in TRANSIENT_STATUSES
         exists = err.status == 400 and 'exist' in err.message.lower() and 'username' in err.message.lower()
         if not (lost or exists):
             raise
@@ -426,7 +424,7 @@ def apply_plan(module, spec, record, plan):
             return predicted_user(None, plan.body)
         # Set what the create could not carry (update-only fields), or what differs on an
         # account a recovered create met: one update.
-        dummy, options, body = profile_update(spec, created)
+        _current, options, body = profile_update(spec, created)
         if options:
             body['username'] = spec.username
             created = module.write(api.update_user, created['id'], body)
