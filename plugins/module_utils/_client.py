@@ -12,11 +12,13 @@ Neither knows about Ansible, so both are usable (and tested) on their own.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
 import traceback
-from urllib.parse import urlsplit
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
 
@@ -82,6 +84,28 @@ def error_message(payload, text=''):
     return ' '.join(text.split())[:MESSAGE_LIMIT] or 'no message'
 
 
+def _page_urls(first_page, per_page):
+    """The links of pages 2..last, made from the first page's ``next`` link and ``count``.
+
+    The page number is the query parameter whose value is 2 in ``next`` (Django REST
+    framework's ``page``). None when the answer does not have that shape: read page by page then.
+    """
+    count, next_url = first_page.get('count'), first_page.get('next')
+    if not next_url or not isinstance(count, int) or per_page <= 0:
+        return None
+    parts = urlsplit(next_url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    numbered = [index for index, (_name, value) in enumerate(query) if value == '2']
+    if len(numbered) != 1:
+        return None
+    position = numbered[0]
+    urls = []
+    for number in range(2, math.ceil(count / per_page) + 1):
+        query[position] = (query[position][0], str(number))
+        urls.append(parts._replace(query=urlencode(query)).geturl())
+    return urls
+
+
 class TestpressClient:
     """Authenticated JSON calls to one Testpress institute, with retries and pagination.
 
@@ -141,20 +165,35 @@ class TestpressClient:
     def delete(self, path, body=None):
         return self.request('DELETE', path, body=body)
 
-    def get_all(self, path, params=None):
-        """Every item of a paginated list, following ``next`` to the last page."""
+    def get_all(self, path, params=None, workers=1):
+        """Every item of a paginated list, to the last page.
+
+        With ``workers`` > 1, the pages after the first are read in parallel once the first
+        answer gives ``count``; ``next`` is then followed from the last of them, so items added
+        meanwhile are still read.
+        """
         page = self.get(path, params)
-        items = []
+        if isinstance(page, list):
+            return page
+        items = list(page.get('results') or [])
         seen = set()
+        if workers > 1:
+            urls = _page_urls(page, len(items))
+            if urls:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    pages = list(pool.map(lambda url: self._send('GET', self._local(url)), urls))
+                for page in pages:
+                    items.extend(page.get('results') or [])
+                seen.update(urls)
         while True:
-            if isinstance(page, list):
-                return items + page
-            items.extend(page.get('results') or [])
             next_url = page.get('next')
             if not next_url or next_url in seen:
                 return items
             seen.add(next_url)
             page = self._send('GET', self._local(next_url))
+            if isinstance(page, list):
+                return items + page
+            items.extend(page.get('results') or [])
 
     def _local(self, url):
         """``next`` links are absolute and may name another scheme or host (a proxy in front of
@@ -271,8 +310,9 @@ class TestpressAPI:
     def users_by_email(self, email):
         return self.client.get_all(USERS_PATH, {'email': email})
 
-    def list_users(self):
-        return self.client.get_all(USERS_PATH)
+    def list_users(self, workers=1):
+        """Every user, each with the ``batches`` the list embeds; pages read by ``workers`` in parallel."""
+        return self.client.get_all(USERS_PATH, workers=workers)
 
     def find_user(self, username):
         """The account whose username is exactly ``username``, or None."""

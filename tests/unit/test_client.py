@@ -10,6 +10,7 @@ import socket
 
 import pytest
 
+from ansible_collections.testpress.lms.plugins.module_utils import _client
 from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressAPI, TestpressClient, error_message
 from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
 
@@ -182,3 +183,20 @@ def test_membership_lists_are_read_to_the_last_page(simulator, client):
 ])
 def test_error_message_flattens_drf_errors(payload, text, expected):
     assert error_message(payload, text) == expected
+
+
+def test_pages_after_the_first_are_read_in_parallel_once_count_is_known(simulator, client):
+    for number in range(85):
+        simulator.add_user('student%02d' % number)
+    users = TestpressAPI(client).list_users(workers=4)
+    usernames = [user['username'] for user in users]
+    assert len(usernames) == len(set(usernames)) == len(simulator.users)
+    pages = sorted(entry['query'].get('page', '1') for entry in simulator.log if entry['path'] == USERS)
+    assert pages == ['1', '2', '3', '4', '5']
+
+
+def test_page_links_are_made_from_next_and_count_or_not_at_all():
+    assert _client._page_urls({'count': 50, 'next': 'https://x/api/v2.5/admin/users/?cursor=abc'}, 20) is None
+    assert _client._page_urls({'count': 50, 'next': None}, 20) is None
+    assert _client._page_urls({'count': 45, 'next': 'https://x/u/?q=a&page=2'}, 20) == [
+        'https://x/u/?q=a&page=2', 'https://x/u/?q=a&page=3']
