@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo test unit integration pytest lint sanity docs build changelog clean distclean
+.PHONY: help venv demo test unit integration pytest lint sanity docs build ee changelog clean distclean
 
 help:
 	@echo "make demo         start the simulator, run playbooks/demo.yml twice, check the 2nd run changed nothing"
@@ -33,6 +33,7 @@ help:
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
 	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
 	@echo "make build        build the collection artifact into .build/dist"
+	@echo "make ee           make build, then write the execution environment's build context into .build/ee"
 	@echo "make venv         create/refresh .venv from requirements-test.txt"
 	@echo "make clean        remove build output (keeps .venv); make distclean removes .venv too"
 
@@ -72,6 +73,10 @@ build: venv
 
 docs: venv
 	scripts/docs.sh
+
+# The EE installs the tarball of `make build`; build the image with: podman build -t testpress-lms-ee .build/ee
+ee: build
+	ansible-builder create -f execution-environment.yml -c .build/ee
 
 changelog: venv
 	antsibull-changelog release
