@@ -301,11 +301,11 @@ def plan(kind, state, current, declared, expires=None, expiries=None):
 
 # ---------------------------------------------------------------- one user, one kind
 
-def read_membership(api, kind, user_id):
-    """The user's items of this kind (every page) and, for batches, their expiries by id."""
+def read_membership(api, kind, user_id, with_expiry=True):
+    """The user's items of this kind (every page) and, for batches with ``with_expiry``, their expiries by id."""
     current = api.list_members(kind.option, user_id)
     expiries = {}
-    if kind.has_expiry:
+    if kind.has_expiry and with_expiry:
         for subscription in api.list_subscriptions(user_id):
             batch = subscription.get('batch') or {}
             if batch.get('id') is not None:

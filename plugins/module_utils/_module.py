@@ -71,6 +71,8 @@ class TestpressModule:
                 validate_certs=params['validate_certs'],
                 timeout=params['timeout'],
                 max_retries=params['max_retries'],
+                # A module with parallel workers (the roster) keeps a connection per worker.
+                pool_size=max(16, params.get('concurrency') or 0),
                 read_only=self.check_mode,
             )
             self._api = TestpressAPI(client)

@@ -1,0 +1,350 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: testpress_roster
+short_description: Bring a whole Testpress roster (accounts, batches, courses) to a declared list in one task
+version_added: 0.1.0
+description:
+  - Makes the accounts of a Testpress institute, their batches and their courses match a roster, in one task:
+    the GitOps way to manage thousands of students from a file kept in git.
+  - Reads the institute once (the user list's pages in parallel, the batches it embeds; per-user reads only for
+    what the roster manages and the list does not carry), plans every change, then applies the plan with
+    O(concurrency) parallel requests. A second run sends no write and reports no change.
+  - Every entry is validated and every batch and course name resolved before the first write. Any problem, in
+    any entry, fails the task naming each bad entry, and nothing is written.
+  - One account whose calls fail does not stop the others. The task then fails, listing each failed user and why
+    in RV(failures); a rerun finishes the job.
+  - In check mode the task reads, plans and reports exactly what a real run would do, and writes nothing: with
+    C(--check --diff) it is an audit of the institute against the roster.
+author: Testpress LMS collection contributors (@testpress)
+extends_documentation_fragment:
+  - testpress.lms.connection
+  - testpress.lms.attributes
+options:
+  users:
+    description:
+      - The roster, one entry per account. An option left out of an entry is not managed; V("") makes a
+        text field empty.
+      - Each username may appear once.
+      - The entries returned by M(testpress.lms.testpress_user_info), and read by the
+        P(testpress.lms.roster_from_csv#filter) filter, have this shape.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      username:
+        description: The account's username, its key (required in every entry).
+        type: str
+      state:
+        description:
+          - V(present) (the default when left out) creates or updates the account.
+          - V(absent) deletes the account and all its data. The entry then takes no other option.
+        type: str
+        choices: [present, absent]
+      password:
+        description:
+          - The password to create the account with (required for an account that does not exist yet).
+          - Sent again on every run only with O(update_password=always). Never shown in results, diffs or logs.
+        type: str
+      first_name:
+        description: As O(testpress.lms.testpress_user#module:first_name).
+        type: str
+      last_name:
+        description: As O(testpress.lms.testpress_user#module:last_name).
+        type: str
+      email:
+        description: As O(testpress.lms.testpress_user#module:email); compared without regard to case.
+        type: str
+      birth_date:
+        description: As O(testpress.lms.testpress_user#module:birth_date), V(YYYY-MM-DD) or V(DD/MM/YYYY).
+        type: str
+      address1:
+        description: As O(testpress.lms.testpress_user#module:address1).
+        type: str
+      address2:
+        description: As O(testpress.lms.testpress_user#module:address2).
+        type: str
+      city:
+        description: As O(testpress.lms.testpress_user#module:city).
+        type: str
+      zip:
+        description: As O(testpress.lms.testpress_user#module:zip).
+        type: str
+      state_code:
+        description: As O(testpress.lms.testpress_user#module:state_code), an ISO 3166-2:IN code such as V(IN-TN).
+        type: str
+      phone:
+        description: As O(testpress.lms.testpress_user#module:phone).
+        type: str
+      is_active:
+        description: As O(testpress.lms.testpress_user#module:is_active).
+        type: bool
+      is_blocked:
+        description: As O(testpress.lms.testpress_user#module:is_blocked).
+        type: bool
+      custom_fields:
+        description: As O(testpress.lms.testpress_user#module:custom_fields); only the listed fields are managed.
+        type: dict
+      batches:
+        description:
+          - The account's batches, each an integer (an id) or a string (an exact batch name), as
+            O(testpress.lms.testpress_user_batches#module:batches).
+          - With O(membership=present) the missing ones are added; with O(membership=exact) the list is the whole
+            truth, and V([]) removes every batch. Left out, the account's batches are not managed.
+        type: list
+        elements: raw
+      courses:
+        description:
+          - The account's courses, each an integer (an id) or a string (an exact course title or slug), as
+            O(testpress.lms.testpress_user_courses#module:courses). Managed as O(users[].batches) is.
+        type: list
+        elements: raw
+      expires:
+        description:
+          - When the account's subscriptions to the listed O(users[].batches) end, as V(YYYY-MM-DD); a listed batch
+            whose end date differs is updated. Needs O(users[].batches).
+        type: str
+  membership:
+    description:
+      - V(present) adds the batches and courses an entry lists that the account lacks, and removes nothing.
+      - V(exact) makes an entry's O(users[].batches) and O(users[].courses) lists the whole truth, adding and
+        removing; a key left out of an entry is still not managed.
+    type: str
+    choices: [present, exact]
+    default: present
+  unlisted_users:
+    description:
+      - What to do with accounts on the institute that the roster does not list.
+      - V(ignore) leaves them alone. V(deactivate) sets C(is_active=false) on them (reversible).
+        V(delete) deletes them and all their data (irreversible).
+      - The accounts in O(protected_users), and the account the task logs in with, are never deactivated or
+        deleted. With only O(api_token), the login account is read from the token; a token that does not name it
+        fails the task unless O(unlisted_users=ignore).
+    type: str
+    choices: [ignore, deactivate, delete]
+    default: ignore
+  protected_users:
+    description:
+      - Usernames that the roster never deactivates, blocks or deletes (other admins, service accounts).
+      - The account the task logs in with is always protected.
+    type: list
+    elements: str
+    default: []
+  max_removals:
+    description:
+      - The most the task may remove in one run, counting deleted and deactivated accounts and removed batch and
+        course memberships. A plan that would remove more fails before any write, so a broken roster file cannot
+        wipe an institute. Raise it on purpose for an end-of-term clean-up.
+    type: int
+    default: 50
+  update_password:
+    description:
+      - V(on_create) uses an entry's O(users[].password) only to create the account.
+      - V(always) sends it on every run; a password cannot be read back to compare, so every account with a
+        password then reports a change on every run.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  concurrency:
+    description:
+      - How many requests the task keeps in flight at once, from 1 to 32. The API's throttling (HTTP 429 with
+        C(Retry-After)) is honoured by every worker.
+    type: int
+    default: 8
+notes:
+  - Each account's calls are made in their natural order (create, then the fields the API sets on update
+    only, then batches and courses), with at most one call that adds and one that removes per kind.
+  - A run that is interrupted can be run again: it reads what was done and finishes the rest. A create whose
+    answer was lost is recovered by reading the account back, never repeated.
+  - Accounts are matched by exact username. Names of batches and courses are each looked up once per run.
+seealso:
+  - module: testpress.lms.testpress_user_info
+    description: Export the institute in this module's roster shape.
+  - module: testpress.lms.testpress_user
+  - module: testpress.lms.testpress_user_batches
+  - module: testpress.lms.testpress_user_courses
+'''
+
+EXAMPLES = r'''
+- name: Apply the roster kept in git
+  testpress.lms.testpress_roster:
+    api_url: "{{ testpress_url }}"
+    api_username: "{{ testpress_admin }}"
+    api_password: "{{ testpress_admin_password }}"
+    users:
+      - username: asha
+        password: "{{ initial_password }}"
+        first_name: Asha
+        email: asha@example.com
+        state_code: IN-TN
+        batches: [UPSC Morning Batch]
+        courses: [Master of Business Administration]
+      - username: ravi
+        password: "{{ initial_password }}"
+        first_name: Ravi
+        batches: [NEET Morning Batch, 27]
+        expires: "2031-03-31"
+      - username: old-student
+        state: absent
+
+- name: The roster file is the whole truth; deactivate everyone it does not list
+  testpress.lms.testpress_roster:
+    api_url: "{{ testpress_url }}"
+    api_token: "{{ testpress_token }}"
+    users: "{{ lookup('ansible.builtin.file', 'rosters/example.yml') | from_yaml }}"
+    membership: exact
+    unlisted_users: deactivate
+    protected_users: [admin, support]
+    max_removals: 20
+
+- name: Audit, changing nothing - what differs between the roster and the institute?
+  testpress.lms.testpress_roster:
+    api_url: "{{ testpress_url }}"
+    api_token: "{{ testpress_token }}"
+    users: "{{ lookup('ansible.builtin.file', 'rosters/example.csv') | testpress.lms.roster_from_csv }}"
+  check_mode: true
+  register: audit
+
+- name: Show the drift
+  ansible.builtin.debug:
+    msg: "{{ audit.summary }}"
+'''
+
+RETURN = r'''
+summary:
+  description:
+    - How many accounts the task created, updated (profile or memberships), deleted and deactivated, how many
+      roster entries needed nothing, and how many accounts failed. In check mode, what a real run would do.
+  returned: always
+  type: dict
+  contains:
+    created:
+      description: Accounts created.
+      type: int
+      returned: always
+    updated:
+      description: Accounts whose profile, batches or courses changed.
+      type: int
+      returned: always
+    deleted:
+      description: Accounts deleted.
+      type: int
+      returned: always
+    deactivated:
+      description: Unlisted accounts deactivated.
+      type: int
+      returned: always
+    unchanged:
+      description: Roster entries that needed no change.
+      type: int
+      returned: always
+    failed:
+      description: Accounts whose calls failed (see RV(failures)).
+      type: int
+      returned: always
+  sample: {created: 2, updated: 1, deleted: 0, deactivated: 0, unchanged: 297, failed: 0}
+changes:
+  description:
+    - One entry per account changed (in check mode, that would change), sorted as the roster lists them, then
+      the unlisted accounts.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    username:
+      description: The account.
+      type: str
+      returned: always
+    action:
+      description: V(create), V(update), V(delete) or V(deactivate).
+      type: str
+      returned: always
+    before:
+      description:
+        - The fields that differ, as the institute has them (normalised as the roster writes them).
+        - Not returned for V(delete).
+      type: dict
+      returned: when action is not delete
+    after:
+      description:
+        - The same fields as the roster sets them. A password shows as a placeholder, never its value.
+        - Not returned for V(delete).
+      type: dict
+      returned: when action is not delete
+    batches:
+      description:
+        - The batch names C(added), C(removed) and C(expiry_updated) (only those that are not empty), and
+          C(expires), the end date set on the added and updated ones.
+      type: dict
+      returned: when the account's batches change
+    courses:
+      description: The course names C(added) and C(removed) (only those that are not empty).
+      type: dict
+      returned: when the account's courses change
+  sample:
+    - username: ravi
+      action: update
+      before: {city: Chennai}
+      after: {city: Madurai}
+      batches: {added: [NEET Morning Batch], expires: "2031-03-31"}
+failures:
+  description: One entry per account whose calls failed, with the call and the server's message.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    username:
+      description: The account.
+      type: str
+      returned: always
+    action:
+      description: What was being done to it.
+      type: str
+      returned: always
+    msg:
+      description: The failed call (method and path) and the server's answer.
+      type: str
+      returned: always
+  sample:
+    - {username: meena, action: create, msg: "POST /api/v2.5/admin/users/: 400 email: Enter a valid email address."}
+diff:
+  description:
+    - With C(--diff), the changed accounts only, by username, before and after the task. Each holds the managed
+      fields of the account and, when managed, its C(batches) and C(courses) as sorted lists of names.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The changed accounts before the task (an account about to be created is empty).
+      type: dict
+      returned: when diff mode is on
+    after:
+      description: The changed accounts after the task (a deleted account is empty).
+      type: dict
+      returned: when diff mode is on
+'''
+
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._roster import entry_argument_spec, run_roster
+
+
+def main():
+    argument_spec = dict(
+        users=dict(type='list', elements='dict', required=True, options=entry_argument_spec()),
+        membership=dict(type='str', choices=['present', 'exact'], default='present'),
+        unlisted_users=dict(type='str', choices=['ignore', 'deactivate', 'delete'], default='ignore'),
+        protected_users=dict(type='list', elements='str', default=[]),
+        max_removals=dict(type='int', default=50),
+        update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+        concurrency=dict(type='int', default=8),
+    )
+    TestpressModule(argument_spec).run(run_roster)
+
+
+if __name__ == '__main__':
+    main()
