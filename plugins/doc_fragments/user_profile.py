@@ -46,7 +46,7 @@ options:
   state_code:
     description:
       - State as an ISO 3166-2:IN code, for example V(IN-TN). Old codes (V(IN-OR), V(IN-UT), V(IN-TS), ...) are
-        accepted and equal their current code.
+        accepted and equal their current code, and so is the state's name as the API reads it back (V(Tamil Nadu)).
       - The API calls this field C(state), a name Ansible reserves. It may read it back as the state's name;
         the module compares codes.
     type: str

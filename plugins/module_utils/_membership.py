@@ -25,7 +25,7 @@ from functools import partial
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
-from ansible_collections.testpress.lms.plugins.module_utils._users import find_account
+from ansible_collections.testpress.lms.plugins.module_utils._users import RECOVERY_ATTEMPTS, find_account, outcome_unknown
 
 STATES = ('present', 'absent', 'exact')
 ISO_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
@@ -226,10 +226,13 @@ class Plan:
 
     ``add``: records to add; ``remove``: records to remove; ``refresh``: records held whose
     expiry differs from ``expires``. ``current``/``expiries``: the membership before.
+    ``state`` and ``declared`` are kept to plan again from a fresh read (``execute``).
     """
 
-    def __init__(self, kind, current, expiries, add, remove, refresh, expires):
+    def __init__(self, kind, current, expiries, add, remove, refresh, expires, state=None, declared=()):
         self.kind = kind
+        self.state = state
+        self.declared = list(declared)
         self.current = current
         self.expiries = expiries
         self.add = add
@@ -296,7 +299,8 @@ def plan(kind, state, current, declared, expires=None, expiries=None):
             remove = [record for record in current if record['id'] not in wanted]
         if expires is not None:
             refresh = [record for record in declared if record['id'] in held and expiries.get(record['id']) != expires]
-    return Plan(kind, list(current), expiries, add, remove, refresh, expires if state != 'absent' else None)
+    return Plan(kind, list(current), expiries, add, remove, refresh, expires if state != 'absent' else None,
+                state, declared)
 
 
 # ---------------------------------------------------------------- one user, one kind
@@ -314,9 +318,23 @@ def read_membership(api, kind, user_id, with_expiry=True):
 
 
 def execute(module, the_plan, user_id):
-    """Send the plan's calls through the module's check-mode choke point."""
-    for name, args in the_plan.calls(user_id):
-        module.write(getattr(module.api, name), *args)
+    """Send the plan's calls through the module's check-mode choke point.
+
+    A call whose outcome is unknown (no answer, 502/503/504) is not repeated as it was: it may have been
+    applied, and adding what is held or removing what is not is refused (trap 7). The membership is read
+    again and the calls still needed are sent, a bounded number of times.
+    """
+    api = module.api
+    for attempt in range(RECOVERY_ATTEMPTS):
+        try:
+            for name, args in the_plan.calls(user_id):
+                module.write(getattr(api, name), *args)
+            return
+        except TestpressError as err:
+            if not outcome_unknown(err) or attempt == RECOVERY_ATTEMPTS - 1:
+                raise
+        current, expiries = read_membership(api, the_plan.kind, user_id, with_expiry=the_plan.expires is not None)
+        the_plan = plan(the_plan.kind, the_plan.state, current, the_plan.declared, the_plan.expires, expiries)
 
 
 def missing_user(params):

@@ -47,6 +47,8 @@ EMAIL_SHAPE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 API_DATE = '%d/%m/%Y'
 DATE_FORMATS = ('%Y-%m-%d', API_DATE)
 PASSWORD_PLACEHOLDER = '********'
+# How many times a write whose outcome is unknown is checked and sent again.
+RECOVERY_ATTEMPTS = 4
 
 
 def _text(value):
@@ -128,13 +130,15 @@ class StateCode(Text):
         return STATE_NAMES.get(value.casefold())
 
     def desired(self, option, value):
+        """A code, or a state's name as the API reads it back (so an export reads in again)."""
         value = _text(value).strip()
         if not value:
             return ''
-        code = value.upper()
-        if code not in STATES and code not in OLD_STATE_CODES:
-            raise InputError('%s: %r is not an ISO 3166-2:IN state code such as IN-TN' % (option, value))
-        return self.canonical(code)
+        code = self.canonical(value)
+        if code is None:
+            raise InputError('%s: %r is not an ISO 3166-2:IN state code such as IN-TN, nor the name of a state'
+                             % (option, value))
+        return code
 
     def read(self, value):
         return self.canonical(value) or _text(value)
@@ -398,21 +402,31 @@ def predicted_user(record, body):
     return public_user(predicted)
 
 
+def outcome_unknown(err):
+    """True when a failed write may still have been applied: no answer, or a gateway's 502/503/504."""
+    return err.status is None or err.status in TRANSIENT_STATUSES
+
+
 def create_account(api, spec, body):
-    """Create the account. A create whose answer was lost (no answer, 502/503/504), or that meets
-    "already exists" (an earlier attempt did happen), is recovered by reading the account back."""
-    try:
-        return api.create_user(body, auto_generate_password=spec.auto_generate_password,
-                               notify_credential=spec.notify_credential)
-    except TestpressError as err:
-        lost = err.status is None or err.status in TRANSIENT_STATUSES
-        exists = err.status == 400 and 'exist' in err.message.lower() and 'username' in err.message.lower()
-        if not (lost or exists):
-            raise
-        record = api.find_user(spec.username)
-        if record is None:
-            raise
-        return record
+    """Create the account. A create whose outcome is unknown (``outcome_unknown``), or that meets
+    "already exists" (an earlier attempt did happen), is recovered by reading the account back; when
+    the read finds no account, the create surely did not happen and is sent again (usernames are
+    unique, so a create can never make a second account)."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return api.create_user(body, auto_generate_password=spec.auto_generate_password,
+                                   notify_credential=spec.notify_credential)
+        except TestpressError as err:
+            exists = err.status == 400 and 'exist' in err.message.lower() and 'username' in err.message.lower()
+            if not (outcome_unknown(err) or exists):
+                raise
+            record = api.find_user(spec.username)
+            if record is not None:
+                return record
+            if exists or attempt >= RECOVERY_ATTEMPTS:
+                raise
 
 
 def apply_plan(module, spec, record, plan):
@@ -433,7 +447,12 @@ def apply_plan(module, spec, record, plan):
         updated = module.write(api.update_user, record['id'], plan.body)
         return public_user(updated) if updated is not None else predicted_user(record, plan.body)
     if plan.action == 'delete':
-        module.write(api.delete_user, record['id'])
+        try:
+            module.write(api.delete_user, record['id'])
+        except TestpressError as err:
+            # Gone already: a delete whose answer was lost and was sent again, or another admin's.
+            if err.status != 404:
+                raise
         return {}
     return public_user(record)
 

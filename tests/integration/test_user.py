@@ -170,7 +170,7 @@ def test_a_create_applied_but_answered_502_is_recovered_not_repeated(simulator, 
 BAD_INPUT = [
     ({'birth_date': '31/02/2007'}, 'birth_date'),
     ({'birth_date': '04/12/07'}, 'birth_date'),
-    ({'state_code': 'Tamil Nadu'}, 'state_code'),
+    ({'state_code': 'Tamil Nad'}, 'state_code'),
     ({'state_code': 'IN-ZZ'}, 'state_code'),
     ({'email': 'asha-at-example.com'}, 'email'),
     ({'custom_fields': 'Roll Number'}, 'custom_fields'),

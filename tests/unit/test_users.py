@@ -170,3 +170,8 @@ def test_update_only_fields_stay_out_of_the_create_body():
     plan = users.plan_present(spec(first_name='John', is_active=False, is_blocked=True, password='Very$ecret1'), None)
     assert plan.body == {'username': 'john', 'first_name': 'John', 'password': 'Very$ecret1'}
     assert plan.after['is_active'] is False and plan.after['is_blocked'] is True
+
+
+def test_a_state_name_as_the_api_reads_it_back_is_accepted_as_its_code():
+    assert users.desired_profile({'state_code': 'Tamil Nadu'}) == {'state_code': 'IN-TN'}
+    assert users.desired_profile({'state_code': 'orissa'}) == {'state_code': 'IN-OD'}

@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""testpress.lms.testpress_roster, run by the real ansible-playbook against the simulator.
+
+Each test asserts the task's report and the simulator's request log: what was written, and nothing
+at all on a rerun or in check mode. Seed: admin (the login), student0, john, johnny, jdoe.
+"""
+
+from __future__ import annotations
+
+import collections
+
+MODULE = 'testpress.lms.testpress_roster'
+USERS = '/api/v2.5/admin/users/'
+SEEDED = ('admin', 'student0', 'john', 'johnny', 'jdoe')
+
+
+def roster(users, name='roster', **options):
+    return {'name': name, MODULE: dict(options, users=users)}
+
+
+def student(number, **fields):
+    entry = {
+        'username': 'student-%03d' % number, 'password': 'Pw-%03d-Secret!' % number,
+        'first_name': 'Student', 'last_name': 'No %d' % number, 'email': 'student%03d@example.com' % number,
+        'birth_date': '2006-%02d-%02d' % (number % 12 + 1, number % 28 + 1), 'state_code': 'IN-TN',
+        'city': 'Chennai', 'custom_fields': {'Roll Number': 'R-%03d' % number},
+        'batches': ['Batch %02d' % (number % 30 + 1), 'UPSC'], 'courses': ['Course %02d' % (number % 25 + 1)],
+    }
+    entry.update(fields)
+    return entry
+
+
+def edit_on_platform(simulator, username, **fields):
+    """Change an account behind the collection's back, as another admin would."""
+    with simulator._lock:
+        simulator._by_username[username].update(fields)
+
+
+def methods(run):
+    return collections.Counter((entry['method'], entry['path'].split('/')[-2] if entry['path'].count('/') > 5 else entry['path'])
+                               for entry in run.writes)
+
+
+def usernames(simulator):
+    return sorted(record['username'] for record in simulator.users.values())
+
+
+def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exactly_the_drift(simulator, run_playbook):
+    students = [student(number) for number in range(300)]
+    created = run_playbook([roster(students)])
+    result = created.result('roster')
+    assert result['changed'] is True and result['failures'] == []
+    assert result['summary'] == {'created': 300, 'updated': 0, 'deleted': 0, 'deactivated': 0, 'unchanged': 0, 'failed': 0}
+    # One create, one batch add and one course add per student, nothing else.
+    assert len(created.writes) == 900
+    assert sum(1 for entry in created.writes if entry['method'] == 'POST' and entry['path'] == USERS) == 300
+    john = simulator.user('student-007')
+    assert (john['state_code'], john['birth_date'], john['custom_fields']) == ('IN-TN', '08/08/2006', {'Roll Number': 'R-007'})
+    assert len(simulator.user_batch_ids('student-007')) == 2 and len(simulator.user_course_ids('student-007')) == 1
+    assert all(simulator.check_password('student-%03d' % n, 'Pw-%03d-Secret!' % n) for n in (0, 150, 299))
+
+    rerun = run_playbook([roster(students)])
+    assert rerun.writes == [] and rerun.result('roster')['changed'] is False
+    assert rerun.result('roster')['summary']['unchanged'] == 300
+
+    # Drift in 1 student in 20: a city changed for half of them, a batch left for the other half.
+    drifted = {}
+    for number in range(0, 300, 20):
+        username = 'student-%03d' % number
+        if number % 40 == 0:
+            edit_on_platform(simulator, username, city='Madurai')
+            drifted[username] = {'action': 'update', 'before': {'city': 'Madurai'}, 'after': {'city': 'Chennai'}}
+        else:
+            with simulator._lock:
+                simulator._by_username[username]['batches'].pop(21)
+            drifted[username] = {'action': 'update', 'before': {}, 'after': {}, 'batches': {'added': ['UPSC']}}
+    audit = run_playbook([roster(students)], check=True, diff=True)
+    report = audit.result('roster')
+    assert audit.writes == []
+    assert report['changed'] is True and report['summary']['updated'] == 15 and report['summary']['unchanged'] == 285
+    assert dict((change.pop('username'), change) for change in report['changes']) == drifted
+    assert sorted(report['diff']['before']) == sorted(drifted)
+    assert report['diff']['before']['student-000']['city'] == 'Madurai'
+    assert report['diff']['after']['student-000']['city'] == 'Chennai'
+
+
+def test_exact_membership_removes_only_what_entries_declare(simulator, run_playbook):
+    run = run_playbook([roster([{'username': 'john', 'batches': ['UPSC']},
+                                {'username': 'jdoe', 'courses': []}], membership='exact')])
+    assert sorted((entry['method'], entry['path'], str(entry['body'])) for entry in run.writes) == [
+        ('DELETE', USERS + '1882/batches/', "{'batches': [22]}"),
+        ('DELETE', USERS + '1884/courses/', "{'courses': [279, 282]}"),
+    ]
+    # john's courses and jdoe's batches were left out of their entries: untouched.
+    assert simulator.user_course_ids('john') == [278] and len(simulator.user_batch_ids('jdoe')) == 1
+    assert run.result('roster')['summary']['updated'] == 2
+
+
+def test_unlisted_users_deactivated_except_the_protected_and_the_login_account(simulator, run_playbook):
+    task = roster([{'username': 'john'}], unlisted_users='deactivate', protected_users=['jdoe'])
+    run = run_playbook([task])
+    assert sorted((entry['method'], entry['path'], entry['body']['is_active']) for entry in run.writes) == [
+        ('PUT', USERS + '1881/', False), ('PUT', USERS + '1883/', False)]
+    assert [simulator.user(name)['is_active'] for name in SEEDED] == [True, False, True, False, True]
+    assert run.result('roster')['summary']['deactivated'] == 2
+    assert run_playbook([task]).writes == []
+
+
+def test_unlisted_users_deleted_except_the_protected_and_the_login_account(simulator, run_playbook):
+    run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', protected_users=['jdoe'])])
+    assert sorted(entry['path'] for entry in run.writes) == ['/api/v2.2/admin/users/1881/', '/api/v2.2/admin/users/1883/']
+    assert usernames(simulator) == ['admin', 'jdoe', 'john']
+
+
+def test_more_removals_than_max_removals_fail_before_any_write(simulator, run_playbook):
+    run = run_playbook([roster([{'username': 'john', 'batches': []}], unlisted_users='delete', max_removals=4,
+                               membership='exact')],
+                       expect_failure=True)
+    result = run.result('roster')
+    # 3 unlisted accounts deleted (admin is the login) + john's 2 batches = 5 > 4.
+    assert 'would remove 5 (3 accounts deleted, 0 deactivated, 2 memberships removed)' in result['msg']
+    assert 'max_removals=4' in result['msg']
+    assert run.writes == [] and usernames(simulator) == sorted(SEEDED)
+
+
+def test_a_roster_that_would_lock_out_the_login_account_fails_before_any_write(simulator, run_playbook):
+    run = run_playbook([roster([{'username': 'admin', 'is_active': False}, {'username': 'john', 'city': 'Salem'}])],
+                       expect_failure=True)
+    assert 'users[0] (admin): is protected' in run.result('roster')['msg']
+    assert run.writes == []
+
+
+def test_bad_entries_fail_before_any_write_naming_each(simulator, run_playbook):
+    users = [student(1), student(2, batches=['No Such Batch']), student(3, birth_date='31/02/2006'), student(1)]
+    run = run_playbook([roster(users)], expect_failure=True)
+    message = run.result('roster')['msg']
+    assert 'users[2] (student-003): birth_date' in message
+    assert 'users[3] (student-001): the username is listed twice, first at users[0]' in message
+    assert run.writes == []
+    # Names are resolved once the entries are valid: the unknown batch is reported, still before any write.
+    run = run_playbook([roster(users[:2])], expect_failure=True)
+    assert "users[1] (student-002): batches: no batch named 'No Such Batch'" in run.result('roster')['msg']
+    assert run.writes == []
+
+
+def test_one_entry_the_server_rejects_fails_alone_and_a_fixed_rerun_converges(simulator, run_playbook):
+    users = [student(number) for number in range(10)]
+    users[4]['email'] = 'student004@exa_mple.com'  # well-formed to the collection, refused by the server
+    run = run_playbook([roster(users)], expect_failure=True)
+    result = run.result('roster')
+    assert [failure['username'] for failure in result['failures']] == ['student-004']
+    assert 'POST /api/v2.5/admin/users/: 400 email' in result['failures'][0]['msg']
+    assert 'student-004' in result['msg'] and result['summary']['created'] == 9 and result['summary']['failed'] == 1
+    assert simulator.user('student-004') is None and simulator.user('student-009') is not None
+
+    users[4]['email'] = 'student004@example.com'
+    fixed = run_playbook([roster(users)])
+    assert fixed.result('roster')['summary']['created'] == 1 and fixed.result('roster')['summary']['unchanged'] == 9
+    assert len(simulator.user_batch_ids('student-004')) == 2
+    assert run_playbook([roster(users)]).writes == []
+
+
+def test_under_throttling_and_gateway_errors_100_students_converge_without_duplicates(simulator, run_playbook):
+    students = [student(number) for number in range(100)]
+    simulator.faults.update(throttle_every=3, unavailable_every=7, retry_after=0)
+    run = run_playbook([roster(students)], env={'TESTPRESS_PLAYBOOK_TIMEOUT': 300})
+    assert run.result('roster')['summary']['created'] == 100
+    assert any(entry['status'] == 503 for entry in run.log) and any(entry['status'] == 429 for entry in run.log)
+    assert len(simulator.users) == 105
+    simulator.faults.update(throttle_every=0, unavailable_every=0)
+    assert run_playbook([roster(students)]).writes == []
+    assert all(len(simulator.user_batch_ids(entry['username'])) == 2 for entry in students)
+
+
+def test_the_api_s_own_spelling_is_a_no_op(simulator, run_playbook):
+    users = [{'username': 'john', 'state_code': 'Tamil Nadu', 'birth_date': '03/07/1994',
+              'custom_fields': {'roll number': 'R-001'}, 'email': 'JOHN@example.com', 'batches': ['UPSC'],
+              'expires': '2030-01-31'}]
+    run = run_playbook([roster(users)], check=True)
+    assert run.result('roster')['changed'] is False and run.writes == []
+    assert run_playbook([roster(users)]).writes == []
