@@ -303,9 +303,9 @@ class TestpressAPI:
     def _user_path(user_id, sub=None):
         return '%s%d/%s' % (USERS_PATH, int(user_id), sub + '/' if sub else '')
 
-    def search_users(self, text):
+    def search_users(self, text, workers=1):
         """``?q=`` matches username or email as a substring: callers pick exact matches."""
-        return self.client.get_all(USERS_PATH, {'q': text})
+        return self.client.get_all(USERS_PATH, {'q': text}, workers=workers)
 
     def users_by_email(self, email):
         return self.client.get_all(USERS_PATH, {'email': email})
