@@ -1,0 +1,142 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: testpress_user_info
+short_description: Read Testpress accounts, their batches and courses, in the shape of a roster
+version_added: 0.1.0
+description:
+  - Reads accounts of a Testpress institute, one or all of them, and returns each as an entry of
+    M(testpress.lms.testpress_roster)'s O(testpress.lms.testpress_roster#module:users), normalised as the roster
+    writes it (dates as V(YYYY-MM-DD), states as codes; no id, URL, images or password hash; empty fields left out).
+  - So RV(users) written to a file is a roster, and applying it with M(testpress.lms.testpress_roster) changes
+    nothing (an export, committed to git, is the start of GitOps).
+  - Reads every page of the user list, in parallel once the first page gives the count; batches come from the
+    list itself, and one read per user is made only for courses, subscription end dates, or a user with so many
+    batches that the list may have cut them.
+  - Never changes anything; runs the same in check mode.
+author: Testpress LMS collection contributors (@testpress)
+extends_documentation_fragment:
+  - testpress.lms.connection
+  - testpress.lms.attributes.info
+options:
+  username:
+    description: Only the account with exactly this username.
+    type: str
+  email:
+    description: Only the accounts with this email address (compared without regard to case).
+    type: str
+  user_id:
+    description: Only the account with this id.
+    type: int
+  search:
+    description:
+      - Only the accounts the API's search finds for this text, which matches usernames B(and) emails as a
+        substring (V(john) also finds C(johnny)).
+      - Without O(username), O(email), O(user_id) and O(search), every account of the institute is returned.
+    type: str
+  include:
+    description:
+      - What to read besides the profile. V(batches) adds each account's batch names, V(courses) its course titles.
+      - V(expires) adds C(expires), the end date of the account's batch subscriptions when they all end on one date
+        (a roster entry has one end date for all its batches), and implies V(batches).
+      - An item whose name is shared by two items among those read is given by its id, so that the export
+        applies unambiguously.
+    type: list
+    elements: str
+    choices: [batches, courses, expires]
+    default: []
+  concurrency:
+    description: How many requests are kept in flight at once, from 1 to 32.
+    type: int
+    default: 8
+notes:
+  - Only C(GET) requests are sent.
+seealso:
+  - module: testpress.lms.testpress_roster
+    description: Apply what this module exports.
+  - plugin: testpress.lms.roster_to_csv
+    plugin_type: filter
+    description: Write the export as a spreadsheet.
+'''
+
+EXAMPLES = r'''
+- name: Export every account with its batches and courses
+  testpress.lms.testpress_user_info:
+    api_url: "{{ testpress_url }}"
+    api_username: "{{ testpress_admin }}"
+    api_password: "{{ testpress_admin_password }}"
+    include: [batches, courses, expires]
+  register: export
+
+- name: Write the export as a roster file that testpress_roster applies with no change
+  ansible.builtin.copy:
+    content: "{{ export.users | to_nice_yaml(indent=2, sort_keys=false) }}"
+    dest: rosters/export.yml
+    mode: "0644"
+
+- name: Look one student up by email
+  testpress.lms.testpress_user_info:
+    api_url: "{{ testpress_url }}"
+    api_username: "{{ testpress_admin }}"
+    api_password: "{{ testpress_admin_password }}"
+    email: asha@example.com
+    include: [batches]
+  register: found
+
+- name: Show the student's batches
+  ansible.builtin.debug:
+    msg: "{{ found.users[0].batches | default([]) }}"
+  when: found.count == 1
+'''
+
+RETURN = r'''
+users:
+  description:
+    - The accounts found, sorted by username, each an entry of O(testpress.lms.testpress_roster#module:users).
+    - Profile fields that are empty are left out; C(is_active) and C(is_blocked) are always given.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - username: asha
+      first_name: Asha
+      last_name: Raman
+      email: asha@example.com
+      birth_date: "2007-04-12"
+      state_code: IN-TN
+      is_active: true
+      is_blocked: false
+      custom_fields: {Roll Number: "2026-041"}
+      batches: [UPSC Morning Batch]
+      courses: [Master of Business Administration]
+      expires: "2031-03-31"
+count:
+  description: How many accounts were found.
+  returned: always
+  type: int
+  sample: 1
+'''
+
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._roster import run_user_info
+
+
+def main():
+    argument_spec = dict(
+        username=dict(type='str'),
+        email=dict(type='str'),
+        user_id=dict(type='int'),
+        search=dict(type='str'),
+        include=dict(type='list', elements='str', choices=['batches', 'courses', 'expires'], default=[]),
+        concurrency=dict(type='int', default=8),
+    )
+    TestpressModule(argument_spec, mutually_exclusive=[('username', 'email', 'user_id', 'search')]).run(run_user_info)
+
+
+if __name__ == '__main__':
+    main()
