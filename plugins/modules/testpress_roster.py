@@ -10,7 +10,7 @@ module: testpress_roster
 short_description: Bring a whole Testpress roster (accounts, batches, courses) to a declared list in one task
 version_added: 0.1.0
 description:
-  - Makes the accounts of a Testpress institute, their batches and their courses match a roster, in one task:
+  - Makes the accounts of a Testpress institute, their batches and their courses match a roster, in one task;
     the GitOps way to manage thousands of students from a file kept in git.
   - Reads the institute once (the user list's pages in parallel, the batches it embeds; per-user reads only for
     what the roster manages and the list does not carry), plans every change, then applies the plan with
@@ -19,7 +19,7 @@ description:
     any entry, fails the task naming each bad entry, and nothing is written.
   - One account whose calls fail does not stop the others. The task then fails, listing each failed user and why
     in RV(failures); a rerun finishes the job.
-  - In check mode the task reads, plans and reports exactly what a real run would do, and writes nothing: with
+  - In check mode the task reads, plans and reports exactly what a real run would do, and writes nothing. With
     C(--check --diff) it is an audit of the institute against the roster.
 author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
@@ -159,8 +159,8 @@ options:
 notes:
   - Each account's calls are made in their natural order (create, then the fields the API sets on update
     only, then batches and courses), with at most one call that adds and one that removes per kind.
-  - A run that is interrupted can be run again: it reads what was done and finishes the rest. A create whose
-    answer was lost is recovered by reading the account back, never repeated.
+  - A run that is interrupted can be run again; it reads what was done and finishes the rest. A create whose
+    answer was lost is checked by reading the account back, and sent again only if it did not happen.
   - Accounts are matched by exact username. Names of batches and courses are each looked up once per run.
 seealso:
   - module: testpress.lms.testpress_user_info
