@@ -4,7 +4,8 @@
 
 A real HTTP server on 127.0.0.1 that answers the calls described in
 /work/shared/API.md the way Django REST framework does, including every
-"Known trap" of that API. Standard library and PyYAML only.
+"Known trap" of that API. Standard library and PyYAML; `cryptography` (which
+ansible-core installs) for the HTTPS mode only.
 
 In process::
 
@@ -12,12 +13,14 @@ In process::
     sim.start()                  # sim.url -> "http://127.0.0.1:41234"
     sim.add_user("ann", batches=["UPSC"])
     sim.inject(502, method="POST", path="/api/v2.5/admin/users/", apply=True)
+    sim.inject(drop=True, method="POST", apply=True)      # created, then the connection dropped
+    sim.inject(answer="endless", path="/api/v2.5/admin/users/", times=None)
     ...
     sim.stop()
 
 From a shell::
 
-    python tests/simulator/server.py --port 8765
+    python tests/simulator/server.py --port 8765 [--tls]
 
 See README.md in this directory for the behaviour in detail.
 """
@@ -29,13 +32,17 @@ import base64
 import datetime
 import fnmatch
 import hashlib
+import ipaddress
 import json
 import math
 import re
 import secrets
+import shutil
 import signal
 import socket
+import ssl
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -120,7 +127,13 @@ MSG_SLASH = ("You called this URL via {method}, but the URL doesn't end in a sla
              "Django can't redirect to the slash URL while maintaining {method} data. Change your form to point to "
              "{host}{path}/ (note the trailing slash), or set APPEND_SLASH=False in your Django settings.")
 
-FAULT_DEFAULTS = {"latency": 0.0, "throttle_every": 0, "unavailable_every": 0, "retry_after": 1}
+FAULT_DEFAULTS = {"latency": 0.0, "throttle_every": 0, "unavailable_every": 0, "retry_after": 1, "expire_tokens_after": 0}
+# What an injection may do to an answer it does not replace by an error status (see inject()).
+HOSTILE_ANSWERS = ("html", "truncated", "list", "string", "bad_results", "next_loop", "next_foreign", "endless", "huge")
+HUGE_SIZE = 50 * 1024 * 1024
+EMBEDDED_BATCHES_LIMIT = 20
+# The answer of a request whose connection is dropped: there is none.
+DROPPED = (None, None, {}, None)
 HTML_ERRORS = {
     500: "Server Error (500)",
     502: "502 Bad Gateway",
@@ -180,6 +193,64 @@ def _html(status, title, text=""):
 
 def _detail(status, message, headers=None):
     return ApiError(status, {"detail": message}, headers)
+
+
+def _fault(status=None, retry_after=None, apply=False, delay=0.0, drop=False, answer=None, next_host=None, size=HUGE_SIZE):
+    return {"status": status, "retry_after": retry_after, "apply": apply, "delay": delay, "drop": drop,
+            "answer": answer, "next_host": next_host, "size": size}
+
+
+def _fault_label(fault):
+    """What the request log says was done: e.g. "503", "drop, applied", "delay 2.0s", "endless"."""
+    labels = ["delay %ss" % fault["delay"]] if fault["delay"] else []
+    if fault["status"] is not None:
+        labels.append(str(fault["status"]))
+    if fault["drop"]:
+        labels.append("drop")
+    if fault["answer"]:
+        labels.append(fault["answer"])
+    if fault["apply"] and (fault["status"] is not None or fault["drop"]):
+        labels.append("applied")
+    return ", ".join(labels)
+
+
+def _make_certificates(directory):
+    """A throwaway CA and a server certificate it signs for 127.0.0.1 and localhost; returns the
+    paths of the CA certificate (what clients trust), the server certificate and its key."""
+    from cryptography import x509  # pylint: disable=import-outside-toplevel  # only the HTTPS mode needs it
+    from cryptography.hazmat.primitives import hashes, serialization  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives.asymmetric import ec  # pylint: disable=import-outside-toplevel
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID  # pylint: disable=import-outside-toplevel
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Testpress simulator test CA")])
+    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+          .not_valid_after(now + datetime.timedelta(days=7))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+                                       encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(ca_ski, critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    server = (x509.CertificateBuilder()
+              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])).issuer_name(ca_name)
+              .public_key(key.public_key()).serial_number(x509.random_serial_number())
+              .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=7))
+              .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                          x509.DNSName("localhost")]), critical=False)
+              .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+              .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+              .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
+              .sign(ca_key, hashes.SHA256()))
+    paths = [Path(directory, name) for name in ("ca.pem", "server.pem", "server.key")]
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return tuple(str(path) for path in paths)
 
 
 def _truthy(value):
@@ -244,12 +315,20 @@ class Simulator:
     `seed` is None (tests/simulator/seed.yml), a path to a YAML file, or a dict of the same shape.
     `state_format` ("name"/"code") and `date_format` ("dmy"/"iso"), when given, override the seed's
     and are what reset() returns to; the attributes of the same names may be changed at any time.
+    `embedded_batches_limit` cuts the `batches` the users list embeds, as the real API may.
+    `tls=True` serves HTTPS with a certificate made at start(), signed by a throwaway CA whose
+    certificate is `cert_path` (give it to clients as REQUESTS_CA_BUNDLE).
     """
 
-    def __init__(self, seed=None, verbose=False, state_format=None, date_format=None):
+    def __init__(self, seed=None, verbose=False, state_format=None, date_format=None, tls=False,
+                 embedded_batches_limit=EMBEDDED_BATCHES_LIMIT):
         self._seed = self._load_seed(seed)
-        self._config = {"state_format": state_format, "date_format": date_format}
+        self._config = {"state_format": state_format, "date_format": date_format,
+                        "embedded_batches_limit": embedded_batches_limit}
         self.verbose = verbose
+        self.tls = tls
+        self.cert_path = None
+        self._cert_dir = None
         self._lock = threading.RLock()
         self._server = None
         self._thread = None
@@ -266,8 +345,13 @@ class Simulator:
 
     def start(self, host="127.0.0.1", port=0):
         handler = type("SimHandler", (_Handler,), {"sim": self})
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), handler)
+        if self.tls:
+            self._cert_dir = tempfile.mkdtemp(prefix="testpress-sim-tls-")
+            self.cert_path, cert, key = _make_certificates(self._cert_dir)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+            self._server.ssl_context = context
         self._thread = threading.Thread(target=self._server.serve_forever, name="testpress-simulator", daemon=True)
         self._thread.start()
         return self
@@ -277,7 +361,11 @@ class Simulator:
         if self._server is None:
             return None
         host, port = self._server.server_address[:2]
-        return "http://%s:%d" % (host, port)
+        return "%s://%s:%d" % (self._scheme, host, port)
+
+    @property
+    def _scheme(self):
+        return "https" if self.tls else "http"
 
     def stop(self):
         if self._server is None:
@@ -293,6 +381,9 @@ class Simulator:
                 pass
         self._thread.join(5)
         self._server = None
+        if self._cert_dir:
+            shutil.rmtree(self._cert_dir, ignore_errors=True)
+            self._cert_dir = self.cert_path = None
 
     def __enter__(self):
         return self.start() if self._server is None else self
@@ -322,6 +413,7 @@ class Simulator:
             self._next_sub = 5001
             self.state_format = self._config["state_format"] or data.get("state_format", "name")
             self.date_format = self._config["date_format"] or data.get("date_format", "dmy")
+            self.embedded_batches_limit = self._config["embedded_batches_limit"]
             for name in data.get("custom_fields") or []:
                 self.add_custom_field(name)
             for name in data.get("batches") or []:
@@ -427,21 +519,32 @@ class Simulator:
         with self._lock:
             self.log.clear()
 
-    def inject(self, status, times=1, method=None, path=None, retry_after=None, apply=False):
-        """Answer the next `times` matching API requests with `status`.
+    def inject(self, status=None, times=1, method=None, path=None, retry_after=None, apply=False,
+               delay=0.0, drop=False, answer=None, next_host="http://elsewhere.invalid", size=HUGE_SIZE):
+        """Fault the next `times` matching API requests (`times=None`: every one, until reset()).
 
         `method` None matches any; `path` None matches any, else an exact path or an fnmatch pattern
-        (query string ignored). `apply=True` performs the request first, then answers `status`.
+        (query string ignored). One of `status` (answer that error instead: 5xx as a proxy's HTML page,
+        429 with `retry_after`), `drop=True` (close the connection without answering) or `answer` (spoil
+        the real answer: one of HOSTILE_ANSWERS, see README.md; `next_host` and `size` tune two of them).
+        `apply=True` does the work before the `status` or the drop: "created, then 502". `delay` waits
+        that many seconds before handling the request, alone (a slow answer) or with any of the above.
         """
+        if sum((status is not None, bool(drop), answer is not None)) > 1:
+            raise ValueError("inject: give at most one of status, drop and answer")
+        if answer is not None and answer not in HOSTILE_ANSWERS:
+            raise ValueError("inject: answer must be one of %s" % ", ".join(HOSTILE_ANSWERS))
+        fault = _fault(status=None if status is None else int(status), retry_after=retry_after, apply=bool(apply),
+                       delay=float(delay), drop=bool(drop), answer=answer, next_host=next_host, size=int(size))
+        fault.update(times=None if times is None else int(times), method=method.upper() if method else None, path=path)
         with self._lock:
-            self._injections.append({"status": int(status), "times": int(times), "method": method.upper() if method else None,
-                                     "path": path, "retry_after": retry_after, "apply": bool(apply)})
+            self._injections.append(fault)
 
     # ------------------------------------------------------------------ serialisation
 
     def _base(self, host=None):
         if host:
-            return "http://" + host
+            return "%s://%s" % (self._scheme, host)
         return self.url or "http://testserver"
 
     def _batch_out(self, batch, base):
@@ -456,7 +559,7 @@ class Simulator:
     def _sub_out(self, bid, sub, base):
         return {"id": sub["id"], "batch": self._batch_out(self.batches[bid], base), "expires": sub["expires"]}
 
-    def _user_out(self, rec, base, with_batches=False):
+    def _user_out(self, rec, base, with_batches=False, batches_limit=None):
         uid = rec["id"]
         url = "%s/api/v2.5/admin/users/%d/" % (base, uid)
         birth = rec["birth_date"]
@@ -478,7 +581,7 @@ class Simulator:
             "is_active": rec["is_active"], "is_blocked": rec["is_blocked"], "custom_fields": dict(rec["custom_fields"]),
         })
         if with_batches:
-            out["batches"] = [self._batch_out(self.batches[bid], base) for bid in rec["batches"]]
+            out["batches"] = [self._batch_out(self.batches[bid], base) for bid in list(rec["batches"])[:batches_limit]]
         out.update({"batches_url": url + "batches/", "created": rec["created"], "modified": rec["modified"]})
         return out
 
@@ -679,7 +782,8 @@ class Simulator:
     # ------------------------------------------------------------------ request processing
 
     def _handle(self, method, path, query_pairs, raw, headers, host):
-        """Process one API request; returns (status, body, headers, content_type). Records it in the log."""
+        """Process one API request; returns (status, body, headers, content_type), or DROPPED for no answer.
+        Records it in the log, with a `fault` entry naming what was done to it."""
         query = dict(query_pairs)
         body, bad_json = None, None
         if raw:
@@ -692,23 +796,19 @@ class Simulator:
             self.log.append(entry)
             self._counter += 1
             count = self._counter
-            latency = float(self.faults.get("latency") or 0)
-        if latency > 0:
-            time.sleep(latency)
-        with self._lock:
             fault = self._take_fault(method, path, count)
+            labels = ["tokens expired"] if self._expire_tokens(count) else []
+            delay = float(self.faults.get("latency") or 0) + (fault["delay"] if fault else 0)
+        if fault is not None:
+            labels.append(_fault_label(fault))
+        if labels:
+            entry["fault"] = ", ".join(labels)
+        if delay > 0:
+            time.sleep(delay)
+        request = (method, path, query, query_pairs, body, bad_json, headers, host)
+        with self._lock:
             try:
-                if fault is not None and not fault["apply"]:
-                    raise self._fault_error(fault)
-                try:
-                    status, payload, extra = self._route(method, path, query, query_pairs, body, bad_json, headers, host)
-                    result = (status, payload, extra, "application/json")
-                except ApiError as err:
-                    result = (err.status, err.body, err.headers, err.content_type)
-                if fault is not None:
-                    raise self._fault_error(fault)
-            except ApiError as err:
-                result = (err.status, err.body, err.headers, err.content_type)
+                result = self._answer(request, fault)
             except Exception:  # pylint: disable=broad-except  # a simulator bug: answer as Django does, loudly
                 traceback.print_exc()
                 err = _html(500, "Server Error (500)", traceback.format_exc())
@@ -716,23 +816,93 @@ class Simulator:
             entry["status"] = result[0]
         return result
 
+    def _answer(self, request, fault):
+        """The answer to `request` (the arguments of _route) under `fault` (None, or an inject()/faults dict)."""
+        refuses = fault is not None and (fault["status"] is not None or fault["drop"])
+        try:
+            if refuses and not fault["apply"]:
+                result = None
+            else:
+                result = self._routed(request)
+            if fault is not None and fault["drop"]:
+                return DROPPED
+            if fault is not None and fault["status"] is not None:
+                raise self._fault_error(fault)
+            if fault is not None and fault["answer"]:
+                return self._hostile(fault, request, result)
+            return result
+        except ApiError as err:
+            return (err.status, err.body, err.headers, err.content_type)
+
+    def _routed(self, request):
+        try:
+            status, payload, extra = self._route(*request)
+            return (status, payload, extra, "application/json")
+        except ApiError as err:
+            return (err.status, err.body, err.headers, err.content_type)
+
+    def _hostile(self, fault, request, result):
+        """The real answer `result`, spoilt as `fault["answer"]` says: what a broken proxy or server sends."""
+        kind = fault["answer"]
+        status, payload, extra, ctype = result
+        if kind == "html":
+            return status, _html(status, "Welcome").body, {}, "text/html; charset=utf-8"
+        if kind == "huge":
+            return status, b'{"padding": "' + b"x" * max(0, fault["size"] - 15) + b'"}', {}, ctype
+        if kind == "string":
+            return status, "ok", extra, ctype
+        if kind == "truncated":
+            data = json.dumps(payload).encode("utf-8")
+            return status, data[:len(data) // 2], extra, ctype
+        if kind == "list":
+            return status, payload.get("results", [payload]) if isinstance(payload, dict) else [payload], extra, ctype
+        method, path, _query, query_pairs, _body, _bad, _headers, host = request
+        base = self._base(host)
+        page = dict(payload) if isinstance(payload, dict) else {}
+        if kind == "bad_results":
+            page["results"] = {"detail": "not a list"}
+        elif kind == "next_loop":
+            page["next"] = base + path + ("?" + urlencode(query_pairs) if query_pairs else "")
+        elif kind == "next_foreign" and page.get("next"):
+            parts = urlsplit(page["next"])
+            page["next"] = fault["next_host"].rstrip("/") + parts.path + ("?" + parts.query if parts.query else "")
+        elif kind == "endless":
+            pairs = [(key, value) for key, value in query_pairs if key != "page"]
+            number = int(dict(query_pairs).get("page", "1"))
+            if status == 404:
+                # Past the real last page: an empty page that still says there is more.
+                first = self._routed((method, path, dict(pairs), pairs) + request[4:])[1]
+                page = {"count": first.get("count"), "previous": None, "per_page": PER_PAGE, "results": []}
+                status = 200
+            page["next"] = base + path + "?" + urlencode(pairs + [("page", str(number + 1))])
+        return status, page, extra, "application/json"
+
     def _take_fault(self, method, path, count):
         for inj in self._injections:
             if inj["method"] not in (None, method):
                 continue
             if inj["path"] is not None and not fnmatch.fnmatchcase(path, inj["path"]):
                 continue
-            inj["times"] -= 1
-            if inj["times"] <= 0:
-                self._injections.remove(inj)
+            if inj["times"] is not None:
+                inj["times"] -= 1
+                if inj["times"] <= 0:
+                    self._injections.remove(inj)
             return inj
         throttle = int(self.faults.get("throttle_every") or 0)
         if throttle > 0 and count % throttle == 0:
-            return {"status": 429, "retry_after": self.faults.get("retry_after"), "apply": False}
+            return _fault(status=429, retry_after=self.faults.get("retry_after"))
         unavailable = int(self.faults.get("unavailable_every") or 0)
         if unavailable > 0 and count % unavailable == 0:
-            return {"status": 503, "retry_after": None, "apply": False}
+            return _fault(status=503)
         return None
+
+    def _expire_tokens(self, count):
+        """`expire_tokens_after: N`: the (N+1)th API call finds every token issued so far expired, once."""
+        after = int(self.faults.get("expire_tokens_after") or 0)
+        if after > 0 and count == after + 1:
+            self.tokens.clear()
+            return True
+        return False
 
     def _fault_error(self, fault):
         status = fault["status"]
@@ -868,7 +1038,8 @@ class Simulator:
             users = [u for u in users if q in u["_q"]]
         if email:
             users = [u for u in users if u["_email"] == email]
-        return self._page(ctx, list(users), lambda rec: self._user_out(rec, ctx["base"], with_batches=True))
+        return self._page(ctx, list(users), lambda rec: self._user_out(rec, ctx["base"], with_batches=True,
+                                                                         batches_limit=self.embedded_batches_limit))
 
     def _api_users_create(self, ctx):
         query = ctx["query"]
@@ -1039,19 +1210,47 @@ class Simulator:
                 self.faults.update(body)
             return 200, dict(self.faults)
         if method == "POST" and path == "/_sim/inject":
-            if not isinstance(body, dict) or "status" not in body:
-                return 400, {"detail": "expected a JSON object with status"}
-            self.inject(**body)
+            if not isinstance(body, dict):
+                return 400, {"detail": "expected a JSON object of inject() arguments"}
+            try:
+                self.inject(**body)
+            except (TypeError, ValueError) as err:
+                return 400, {"detail": str(err)}
             return 200, {"injected": body}
         if method == "POST" and path == "/_sim/config":
             if not isinstance(body, dict):
                 return 400, {"detail": "expected a JSON object"}
-            if body.get("state_format", self.state_format) not in ("name", "code") or body.get("date_format", self.date_format) not in ("dmy", "iso"):
-                return 400, {"detail": "state_format: name|code, date_format: dmy|iso"}
+            limit = body.get("embedded_batches_limit", self.embedded_batches_limit)
+            if (body.get("state_format", self.state_format) not in ("name", "code")
+                    or body.get("date_format", self.date_format) not in ("dmy", "iso")
+                    or not (limit is None or isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0)):
+                return 400, {"detail": "state_format: name|code, date_format: dmy|iso, embedded_batches_limit: null or a count"}
             self.state_format = body.get("state_format", self.state_format)
             self.date_format = body.get("date_format", self.date_format)
-            return 200, {"state_format": self.state_format, "date_format": self.date_format}
+            self.embedded_batches_limit = limit
+            return 200, {"state_format": self.state_format, "date_format": self.date_format, "embedded_batches_limit": limit}
         return 404, {"detail": "Not found."}
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server; with `ssl_context` set, each connection does its TLS handshake in its own thread."""
+
+    daemon_threads = True
+    ssl_context = None
+
+    def finish_request(self, request, client_address):
+        if self.ssl_context is None:
+            super().finish_request(request, client_address)
+            return
+        try:
+            request = self.ssl_context.wrap_socket(request, server_side=True)
+        except OSError:
+            # A client that does not trust the certificate hangs up in the handshake: not our error.
+            return
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            self.shutdown_request(request)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -1120,8 +1319,16 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = self.sim._control(self.command, path, body)
             self._send(status, payload)
             return
-        status, payload, headers, ctype = self.sim._handle(self.command, path, pairs, raw, self.headers, self.headers.get("Host"))
-        self._send(status, payload, headers, ctype)
+        result = self.sim._handle(self.command, path, pairs, raw, self.headers, self.headers.get("Host"))
+        if result is DROPPED:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        try:
+            self._send(*result)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up first (its timeout, or a body it would not read whole).
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _dispatch
 
@@ -1133,15 +1340,21 @@ def main(argv=None):
     parser.add_argument("--seed", default=str(DEFAULT_SEED), help="seed YAML file (default: %(default)s)")
     parser.add_argument("--state-format", choices=("name", "code"), default=None)
     parser.add_argument("--date-format", choices=("dmy", "iso"), default=None)
+    parser.add_argument("--embedded-batches-limit", type=int, default=EMBEDDED_BATCHES_LIMIT,
+                        help="most batches the users list embeds per user (default: %(default)s)")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA; prints the CA certificate's path")
     parser.add_argument("--verbose", action="store_true", help="print an access log on stderr")
     args = parser.parse_args(argv)
 
-    sim = Simulator(args.seed, verbose=args.verbose, state_format=args.state_format, date_format=args.date_format)
+    sim = Simulator(args.seed, verbose=args.verbose, state_format=args.state_format, date_format=args.date_format,
+                    tls=args.tls, embedded_batches_limit=args.embedded_batches_limit)
     sim.start(args.host, args.port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     print("simulator listening on %s" % sim.url, flush=True)
+    if sim.tls:
+        print("CA certificate: %s" % sim.cert_path, flush=True)
     while not stop.wait(0.5):
         pass
     sim.stop()

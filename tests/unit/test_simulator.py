@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.testpress.lms.tests.simulator.server import Simulator
+
 requests = pytest.importorskip("requests")
 
 USERS = "/api/v2.5/admin/users/"
@@ -578,3 +580,224 @@ def test_http_control_inject_config_and_reset(simulator, api):
     assert requests.post(simulator.url + "/_sim/config", json={"date_format": "mdy"}).status_code == 400
     assert requests.post(simulator.url + "/_sim/reset").status_code == 200
     assert simulator.state_format == "name" and simulator.log == []
+
+
+# ---------------------------------------------------------------- faults a client must survive
+
+
+def test_a_dropped_connection_gets_no_answer_and_is_not_applied(simulator, api):
+    simulator.inject(drop=True, method="POST", path=USERS)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        create(api, username="ann")
+    assert simulator.user("ann") is None
+    assert (simulator.log[-1]["status"], simulator.log[-1]["fault"]) == (None, "drop")
+    assert create(api, username="ann").status_code == 201
+
+
+def test_a_dropped_connection_after_the_work_was_applied(simulator, api):
+    simulator.inject(drop=True, method="POST", path=USERS, apply=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        create(api, username="ann")
+    assert simulator.user("ann") is not None
+    assert simulator.log[-1]["fault"] == "drop, applied"
+
+
+def test_a_delayed_answer_outlasts_a_client_timeout(simulator, api):
+    simulator.inject(delay=0.5, method="GET")
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        api.get(USERS, timeout=0.2)
+    assert simulator.log[-1]["fault"] == "delay 0.5s"
+    start = time.monotonic()
+    assert api.get(USERS, timeout=5).status_code == 200      # the injection was used up
+    assert time.monotonic() - start < 0.5
+
+
+def test_a_delay_may_come_with_an_error_status(simulator, api):
+    simulator.inject(503, delay=0.3)
+    start = time.monotonic()
+    assert api.get(USERS).status_code == 503
+    assert time.monotonic() - start >= 0.3
+    assert simulator.log[-1]["fault"] == "delay 0.3s, 503"
+
+
+def test_tokens_expire_after_n_calls_once(simulator):
+    simulator.faults["expire_tokens_after"] = 3
+    api = Api(simulator)                                     # call 1: the login
+    assert [api.get(USERS).status_code for _attempt in range(2)] == [200, 200]
+    answer = api.get(USERS)                                  # call 4
+    assert answer.status_code == 401
+    assert answer.json() == {"detail": "Signature has expired."}
+    assert simulator.log[-1]["fault"] == "tokens expired"
+    fresh = Api(simulator)
+    assert [fresh.get(USERS).status_code for _attempt in range(3)] == [200, 200, 200]
+
+
+def test_tokens_expire_over_http_control(simulator, api):
+    assert requests.post(simulator.url + "/_sim/faults", json={"expire_tokens_after": 1}).json()["expire_tokens_after"] == 1
+    assert api.get(USERS).status_code == 401
+
+
+def test_an_injected_500_is_a_django_html_page(simulator, api):
+    simulator.inject(500)
+    answer = api.get(USERS)
+    assert answer.status_code == 500
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "<h1>Server Error (500)</h1>" in answer.text
+
+
+def two_pages(simulator):
+    for number in range(25):
+        simulator.add_user("pager%02d" % number)
+
+
+@pytest.mark.parametrize("kind, check", [
+    ("html", lambda answer: answer.headers["Content-Type"].startswith("text/html") and "<html>" in answer.text),
+    ("string", lambda answer: answer.json() == "ok"),
+    ("list", lambda answer: isinstance(answer.json(), list) and answer.json()[0]["username"]),
+    ("bad_results", lambda answer: answer.json()["results"] == {"detail": "not a list"} and answer.json()["count"] > 20),
+    ("truncated", lambda answer: answer.text.startswith('{"count": ') and len(answer.content) == int(answer.headers["Content-Length"])),
+])
+def test_hostile_answers_spoil_a_real_page(simulator, api, kind, check):
+    two_pages(simulator)
+    simulator.inject(answer=kind, method="GET", path=USERS)
+    answer = api.get(USERS)
+    assert answer.status_code == 200
+    assert check(answer)
+    if kind == "truncated":
+        with pytest.raises(ValueError):
+            answer.json()
+    assert simulator.log[-1]["fault"] == kind
+    assert api.get(USERS).json()["results"][0]["username"]                  # one answer only
+
+
+def test_a_next_link_that_loops_back_to_its_own_page(simulator, api):
+    two_pages(simulator)
+    simulator.inject(answer="next_loop", path=USERS, times=None)
+    for params in ({"q": "pager"}, {"q": "pager", "page": "2"}):
+        answer = api.get(USERS, params=params).json()
+        assert answer["next"] == simulator.url + USERS + "?" + "&".join("%s=%s" % item for item in params.items())
+
+
+def test_a_next_link_to_another_host_keeps_path_and_query(simulator, api):
+    two_pages(simulator)
+    simulator.inject(answer="next_foreign", path=USERS, next_host="https://proxy.example:8443")
+    assert api.get(USERS, params={"q": "pager"}).json()["next"] == "https://proxy.example:8443" + USERS + "?q=pager&page=2"
+
+
+def test_an_endless_list_always_has_a_next_page(simulator, api):
+    two_pages(simulator)
+    simulator.inject(answer="endless", path=USERS, times=None)
+    first = api.get(USERS, params={"q": "pager"}).json()
+    assert (first["count"], len(first["results"])) == (25, 20)
+    assert first["next"].endswith("?q=pager&page=2")
+    far = api.get(USERS, params={"q": "pager", "page": "40"}).json()
+    assert (far["count"], far["results"], far["next"].split("?")[1]) == (25, [], "q=pager&page=41")
+    simulator.reset()
+    assert api.get(USERS, params={"page": "40"}).status_code == 401                    # reset ends it
+
+
+def test_a_huge_answer(simulator, api):
+    simulator.inject(answer="huge", size=1024 * 1024)
+    answer = api.get(USERS)
+    assert answer.status_code == 200 and len(answer.content) == 1024 * 1024
+    assert answer.json()["padding"].startswith("xxx")
+    simulator.inject(answer="huge")
+    with api.get(USERS, stream=True) as answer:
+        assert int(answer.headers["Content-Length"]) == 50 * 1024 * 1024            # the default; left unread
+    assert api.get(USERS).status_code == 200
+
+
+def test_inject_refuses_contradictions(simulator):
+    with pytest.raises(ValueError):
+        simulator.inject(503, drop=True)
+    with pytest.raises(ValueError):
+        simulator.inject(answer="poison")
+    assert requests.post(simulator.url + "/_sim/inject", json={"answer": "poison"}).status_code == 400
+    assert requests.post(simulator.url + "/_sim/inject", json={"colour": "red"}).status_code == 400
+
+
+def test_new_faults_over_http_control(simulator, api):
+    assert requests.post(simulator.url + "/_sim/inject", json={"drop": True, "method": "GET"}).status_code == 200
+    with pytest.raises(requests.exceptions.ConnectionError):
+        api.get(USERS)
+    assert requests.post(simulator.url + "/_sim/inject", json={"answer": "html"}).status_code == 200
+    assert api.get(USERS).headers["Content-Type"].startswith("text/html")
+    assert requests.post(simulator.url + "/_sim/inject", json={"delay": 0.3}).status_code == 200
+    start = time.monotonic()
+    assert api.get(USERS).status_code == 200
+    assert time.monotonic() - start >= 0.3
+
+
+# ---------------------------------------------------------------- the users list cuts embedded batches
+
+
+def test_the_users_list_embeds_at_most_20_batches_and_the_per_user_list_is_whole(simulator, api):
+    names = ["Cut %02d" % number for number in range(25)]
+    for name in names:
+        simulator.add_batch(name)
+    user_id = simulator.add_user("busy", email="busy@example.com", batches=names)
+    (listed,) = api.get(USERS, params={"q": "busy"}).json()["results"]
+    assert [batch["name"] for batch in listed["batches"]] == names[:20]
+    (by_email,) = api.get(USERS, params={"email": "busy@example.com"}).json()["results"]
+    assert by_email["batches"] == listed["batches"]
+    first = api.get("%s%d/batches/" % (USERS, user_id)).json()
+    second = api.get(first["next"].replace(simulator.url, "")).json()
+    assert [batch["name"] for batch in first["results"] + second["results"]] == names
+    assert len(simulator.user("busy")["batches"]) == 25
+    assert requests.post(simulator.url + "/_sim/config", json={"embedded_batches_limit": None}).status_code == 200
+    assert len(api.get(USERS, params={"q": "busy"}).json()["results"][0]["batches"]) == 25
+    assert requests.post(simulator.url + "/_sim/config", json={"embedded_batches_limit": -1}).status_code == 400
+    simulator.reset()
+    assert simulator.embedded_batches_limit == 20
+
+
+def test_the_embedded_batches_limit_is_configurable():
+    with Simulator(embedded_batches_limit=1) as sim:
+        api = Api(sim)
+        john = [user for user in api.get(USERS, params={"q": "john"}).json()["results"] if user["username"] == "john"]
+        assert len(john[0]["batches"]) == 1 and len(sim.user("john")["batches"]) == 2
+
+
+# ---------------------------------------------------------------- HTTPS
+
+
+@pytest.fixture(scope="module")
+def tls_simulator():
+    with Simulator(tls=True) as sim:
+        yield sim
+
+
+def test_https_with_a_certificate_clients_must_be_told_to_trust(tls_simulator):
+    assert tls_simulator.url.startswith("https://127.0.0.1:")
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.post(tls_simulator.url + LOGIN, json={"username": "admin", "password": "admin-pass"}, timeout=5)
+    answer = requests.post(tls_simulator.url + LOGIN, json={"username": "admin", "password": "admin-pass"},
+                           verify=tls_simulator.cert_path, timeout=5)
+    assert answer.status_code == 200
+    localhost = tls_simulator.url.replace("127.0.0.1", "localhost")
+    page = requests.get(localhost + USERS, headers={"Authorization": "JWT " + answer.json()["token"]},
+                        verify=tls_simulator.cert_path, timeout=5).json()
+    assert page["results"][0]["url"].startswith("https://localhost:")
+    assert tls_simulator.log[0]["path"] == LOGIN and len(tls_simulator.log) == 2     # the refused handshake never got here
+
+
+def test_the_certificate_files_go_with_the_server():
+    sim = Simulator(tls=True).start()
+    path = Path(sim.cert_path)
+    assert path.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    sim.stop()
+    assert not path.exists() and sim.cert_path is None
+
+
+def test_cli_serves_https_and_prints_the_ca_path():
+    proc = subprocess.Popen([sys.executable, str(SERVER), "--port", "0", "--tls"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip().rsplit(" ", 1)[1]
+        ca_line = proc.stdout.readline().strip()
+        assert url.startswith("https://127.0.0.1:") and ca_line.startswith("CA certificate: ")
+        answer = requests.post(url + LOGIN, json={"username": "admin", "password": "admin-pass"},
+                               verify=ca_line.split(": ", 1)[1], timeout=5)
+        assert answer.status_code == 200
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
