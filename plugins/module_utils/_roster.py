@@ -165,17 +165,15 @@ def validate_entries(users, update_password):
             problems.append('users[%d]: an entry must be a dict with at least a username' % position)
             continue
         username = raw.get('username')
-        try:
-            entry = RosterEntry(position, raw, update_password)
-        except InputError as err:
-            problems.append('users[%d] (%s): %s' % (position, username, err))
-            continue
         if username in seen:
             problems.append('users[%d] (%s): the username is listed twice, first at users[%d]'
                             % (position, username, seen[username]))
             continue
         seen[username] = position
-        entries.append(entry)
+        try:
+            entries.append(RosterEntry(position, raw, update_password))
+        except InputError as err:
+            problems.append('users[%d] (%s): %s' % (position, username, err))
     if problems:
         raise RosterError(problems)
     return entries

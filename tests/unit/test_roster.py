@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The roster's pure parts: entries validated before anything is read, the login account read from a token,
+the removal guard, and an account written back as a roster entry."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from ansible_collections.testpress.lms.plugins.module_utils import _roster as roster
+from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
+from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, plan_absent, plan_present
+
+
+def entry(username='ann', **values):
+    raw = dict((key, None) for key in roster.ENTRY_KEYS)
+    raw.update(values, username=username)
+    return raw
+
+
+def jwt(claims):
+    def part(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip('=')
+    return '%s.%s.signature' % (part({'alg': 'HS256'}), part(claims))
+
+
+def test_the_entry_shape_is_the_field_table_plus_account_and_membership_keys():
+    assert roster.ENTRY_KEYS[:3] == ('username', 'state', 'password')
+    assert roster.ENTRY_KEYS[-3:] == ('batches', 'courses', 'expires')
+    assert roster.entry_argument_spec()['password']['no_log'] is True
+
+
+def test_every_bad_entry_is_named_in_one_error():
+    with pytest.raises(roster.RosterError) as caught:
+        roster.validate_entries([
+            entry('ann', birth_date='31/02/2006'),
+            entry('bob', batches=['UPSC', True]),
+            entry('', city='Salem'),
+            entry('ann'),
+            entry('cid', state='absent', city='Salem'),
+            entry('dev', expires='2031-01-01'),
+            entry('eve', expires='31/01/2031', batches=['UPSC']),
+            'not a dict',
+        ], 'on_create')
+    problems = caught.value.problems
+    assert len(problems) == 8
+    assert problems[0].startswith('users[0] (ann): birth_date')
+    assert problems[1].startswith('users[1] (bob): batches: item 2 (True)')
+    assert problems[2].startswith('users[2] (): username')
+    assert problems[3] == 'users[3] (ann): the username is listed twice, first at users[0]'
+    assert problems[4] == 'users[4] (cid): state=absent deletes the account; it takes no city'
+    assert problems[5].startswith('users[5] (dev): expires') and 'list the batches too' in problems[5]
+    assert problems[6].startswith('users[6] (eve): expires')
+    assert problems[7] == 'users[7]: an entry must be a dict with at least a username'
+    assert str(caught.value).startswith('8 problems in the roster; nothing was changed:\n- users[0] (ann)')
+
+
+def test_valid_entries_keep_their_order_and_normalised_values():
+    entries = roster.validate_entries([entry('ann', birth_date='03/07/2006', batches=['UPSC', 21], expires='2031-03-31'),
+                                       entry('bob', state='absent')], 'on_create')
+    assert [item.username for item in entries] == ['ann', 'bob']
+    assert entries[0].spec.profile == {'birth_date': '2006-07-03'}
+    assert entries[0].items == {BATCHES: ['UPSC', 21]} and entries[0].expires == '2031-03-31'
+    assert entries[1].state == 'absent' and entries[1].items == {}
+
+
+@pytest.mark.parametrize('token, username', [
+    (jwt({'username': 'admin', 'user_id': 1}), 'admin'),
+    (jwt({'user_id': 1}), None),
+    (jwt(['admin']), None),
+    ('not-a-jwt', None),
+    ('a.@@@.c', None),
+    (None, None),
+])
+def test_the_login_account_is_read_from_the_token(token, username):
+    assert roster.token_username(token) == username
+
+
+def options(**values):
+    base = {'api_username': None, 'api_token': None, 'protected_users': [], 'unlisted_users': 'ignore',
+            'concurrency': 8, 'max_removals': 50, 'membership': 'present'}
+    base.update(values)
+    return base
+
+
+def test_the_login_account_is_always_protected():
+    assert roster.roster_options(options(api_username='admin', protected_users=['ops']))['protected'] == {'admin', 'ops'}
+    assert roster.roster_options(options(api_token=jwt({'username': 'root'})))['protected'] == {'root'}
+
+
+def test_removing_unlisted_accounts_needs_to_know_the_login_account():
+    with pytest.raises(roster.InputError, match='protected_users'):
+        roster.roster_options(options(api_token='opaque', unlisted_users='delete'))
+    assert roster.roster_options(options(api_token='opaque'))['protected'] == set()
+
+
+@pytest.mark.parametrize('bad, words', [({'concurrency': 0}, 'concurrency'), ({'concurrency': 33}, 'concurrency'),
+                                        ({'max_removals': -1}, 'max_removals')])
+def test_out_of_range_options_fail(bad, words):
+    with pytest.raises(roster.InputError, match=words):
+        roster.roster_options(options(api_username='admin', **bad))
+
+
+RECORD = {'id': 7, 'username': 'ann', 'first_name': 'Ann', 'last_name': '', 'email': 'Ann@Example.com',
+          'birth_date': '03/07/2006', 'state': 'Tamil Nadu', 'state_code': 'IN-TN', 'city': '', 'zip': '',
+          'address1': '', 'address2': '', 'phone': '', 'is_active': True, 'is_blocked': False,
+          'custom_fields': {'Roll Number': '42'}, 'password_hash': 'x', 'photo': None}
+
+
+def test_an_account_is_exported_as_a_roster_entry_without_empties_ids_or_secrets():
+    batches = ([{'id': 21, 'name': 'UPSC'}, {'id': 30, 'name': 'Batch 09'}], {21: '2031-03-31', 30: '2031-03-31'})
+    courses = ([{'id': 282, 'title': 'TD', 'slug': 'td'}], {})
+    exported = roster.export_entry(RECORD, {BATCHES: batches, COURSES: courses}, {BATCHES: {'Batch 09'}, COURSES: set()})
+    assert exported == {'username': 'ann', 'first_name': 'Ann', 'email': 'Ann@Example.com', 'birth_date': '2006-07-03',
+                        'state_code': 'IN-TN', 'is_active': True, 'is_blocked': False,
+                        'custom_fields': {'Roll Number': '42'}, 'batches': ['UPSC', 30], 'courses': ['TD'],
+                        'expires': '2031-03-31'}
+
+
+def test_expires_is_exported_only_when_every_subscription_ends_on_one_date():
+    batches = ([{'id': 21, 'name': 'UPSC'}, {'id': 22, 'name': 'UPSC Morning Batch'}], {21: '2031-03-31', 22: None})
+    assert 'expires' not in roster.export_entry(RECORD, {BATCHES: batches}, {BATCHES: set()})
+
+
+def test_a_change_reports_only_the_fields_that_differ():
+    spec = UserSpec('ann', {'first_name': 'Ann', 'city': 'Salem'})
+    change = roster.UserChange('ann', RECORD, spec, plan_present(spec, RECORD), {}, 'update')
+    assert change.report() == {'username': 'ann', 'action': 'update', 'before': {'city': ''}, 'after': {'city': 'Salem'}}
+    deleted = roster.UserChange('ann', RECORD, None, plan_absent(RECORD), {}, 'delete')
+    assert deleted.report() == {'username': 'ann', 'action': 'delete'} and deleted.removals() == 1
