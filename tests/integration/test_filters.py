@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The roster CSV filters load by their FQCN in the real ansible-playbook and keep their types there."""
+
+from __future__ import annotations
+
+SPREADSHEET = ('\ufeffusername,is_active,custom_fields.Roll Number,batches\r\n'
+               'asha,TRUE,2026-041,"UPSC;#27"\r\n'
+               'ravi,no,,A\\;B Batch\r\n'
+               ',,,\r\n')
+ENTRIES = [
+    {'username': 'asha', 'is_active': True, 'custom_fields': {'Roll Number': '2026-041'}, 'batches': ['UPSC', 27]},
+    {'username': 'ravi', 'is_active': False, 'batches': ['A;B Batch']},
+]
+
+
+def test_both_filters_in_a_playbook(run_playbook):
+    tasks = [
+        {'name': 'Read the spreadsheet', 'ansible.builtin.set_fact': {'roster': '{{ spreadsheet | testpress.lms.roster_from_csv }}'}},
+        {'name': 'Write it back', 'ansible.builtin.debug': {'msg': '{{ roster | testpress.lms.roster_to_csv }}'}},
+        {'name': 'A bad cell', 'ansible.builtin.debug': {'msg': "{{ 'username,email\n\nasha,nowhere\n' | testpress.lms.roster_from_csv }}"},
+         'ignore_errors': True},
+    ]
+
+    run = run_playbook(tasks, extra_vars={'spreadsheet': SPREADSHEET})
+
+    read, written, bad = run.results
+    assert read['ansible_facts']['roster'] == ENTRIES
+    assert written['msg'] == ('username,is_active,custom_fields.Roll Number,batches\n'
+                              'asha,true,2026-041,UPSC;#27\n'
+                              'ravi,false,,A\\;B Batch\n')
+    assert bad['failed'] is True
+    assert "roster_from_csv: row 3, column email: 'nowhere' is not an email address" in bad['msg']
+    assert run.log == []

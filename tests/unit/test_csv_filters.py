@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The roster CSV filters: spreadsheet reality, every failure naming its row and column, and the round trip."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from ansible.errors import AnsibleFilterError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.testpress.lms.plugins.filter.roster_csv import FilterModule, roster_from_csv, roster_to_csv
+from ansible_collections.testpress.lms.plugins.module_utils._roster import ENTRY_KEYS, ENTRY_STATES
+from ansible_collections.testpress.lms.plugins.module_utils._users import OLD_STATE_CODES, STATES
+
+ALL_COLUMNS = [key for key in ENTRY_KEYS if key != 'custom_fields'] + ['custom_fields.Roll Number']
+FULL_ROW = ['asha', 'present', 's3cret', 'Asha', 'Raman', 'asha@example.com', '12/04/2007', '1 Main St', 'Flat 2',
+            'Chennai', '600001', 'IN-TN', '+91 98400 00000', 'true', 'no', 'UPSC;#27', 'td; #282', '2026-12-31', '2026-041']
+FULL_ENTRY = {
+    'username': 'asha', 'state': 'present', 'password': 's3cret', 'first_name': 'Asha', 'last_name': 'Raman',
+    'email': 'asha@example.com', 'birth_date': '12/04/2007', 'address1': '1 Main St', 'address2': 'Flat 2',
+    'city': 'Chennai', 'zip': '600001', 'state_code': 'IN-TN', 'phone': '+91 98400 00000', 'is_active': True,
+    'is_blocked': False, 'batches': ['UPSC', 27], 'courses': ['td', 282], 'expires': '2026-12-31',
+    'custom_fields': {'Roll Number': '2026-041'},
+}
+
+
+def csv_text(*rows, end='\n'):
+    return ''.join(','.join(row) + end for row in rows)
+
+
+def fails(text, match):
+    with pytest.raises(AnsibleFilterError, match=match):
+        roster_from_csv(text)
+
+
+# ---------------------------------------------------------------- reading
+
+def test_every_entry_key_is_a_column_and_each_kind_of_cell_is_read():
+    assert roster_from_csv(csv_text(ALL_COLUMNS, FULL_ROW)) == [FULL_ENTRY]
+
+
+def test_the_filters_are_registered_under_their_names():
+    assert FilterModule().filters() == {'roster_from_csv': roster_from_csv, 'roster_to_csv': roster_to_csv}
+
+
+def test_a_spreadsheet_export_bom_crlf_quoted_cells_and_trailing_blank_rows():
+    text = ('\ufeffusername,first_name,city,custom_fields.Note\r\n'
+            'asha,"Asha, the ""first""",Chennai,"two\r\nlines"\r\n'
+            'ravi,Ravi,,\r\n'
+            ',,,\r\n'
+            '\r\n'
+            ' , ,,\r\n')
+    assert roster_from_csv(text) == [
+        {'username': 'asha', 'first_name': 'Asha, the "first"', 'city': 'Chennai', 'custom_fields': {'Note': 'two\r\nlines'}},
+        {'username': 'ravi', 'first_name': 'Ravi'},
+    ]
+
+
+def test_empty_and_blank_cells_are_left_out_and_other_strings_are_kept_as_written():
+    text = csv_text(['username', 'first_name', 'last_name', 'email', 'state_code'], ['asha', '', '   ', ' Asha@Example.com', 'in-tn'])
+    assert roster_from_csv(text) == [{'username': 'asha', 'email': ' Asha@Example.com', 'state_code': 'in-tn'}]
+
+
+def test_a_header_alone_is_an_empty_roster_and_the_header_may_follow_blank_rows():
+    assert roster_from_csv('username,email\n') == []
+    assert roster_from_csv('\n,\nusername\nasha\n') == [{'username': 'asha'}]
+
+
+def test_header_cells_are_stripped_and_a_column_without_a_header_may_stay_empty():
+    text = csv_text([' username ', 'custom_fields. Roll Number ', ''], ['asha', '41', ''], ['ravi', '', ' '])
+    assert roster_from_csv(text) == [{'username': 'asha', 'custom_fields': {'Roll Number': '41'}}, {'username': 'ravi'}]
+
+
+@pytest.mark.parametrize('cell, value', [
+    ('true', True), ('TRUE', True), ('Yes', True), ('1', True), (' true ', True),
+    ('false', False), ('False', False), ('NO', False), ('0', False),
+])
+def test_flag_cells_become_booleans(cell, value):
+    text = csv_text(['username', 'is_active', 'is_blocked'], ['asha', cell, cell])
+    assert roster_from_csv(text) == [{'username': 'asha', 'is_active': value, 'is_blocked': value}]
+
+
+@pytest.mark.parametrize('cell, items', [
+    ('UPSC', ['UPSC']),
+    (' UPSC ;  UPSC Morning Batch ', ['UPSC', 'UPSC Morning Batch']),
+    ('#21;#22', [21, 22]),
+    ('# 21', [21]),
+    ('A\\;B;C', ['A;B', 'C']),
+    ('\\#1 Batch;#7', ['#1 Batch', 7]),
+    ('back\\\\slash', ['back\\slash']),
+    ('Batch #3', ['Batch #3']),
+    ('42', ['42']),                      # a number without # is a name, as in the modules
+    ('trailing\\', ['trailing\\']),      # a backslash with nothing to escape stands for itself
+])
+def test_membership_cells(cell, items):
+    assert roster_from_csv(csv_text(['username', 'batches', 'courses'], ['asha', '"%s"' % cell, '"%s"' % cell])) == [
+        {'username': 'asha', 'batches': items, 'courses': items}]
+
+
+def test_a_row_is_numbered_by_the_physical_line_it_starts_on():
+    text = 'username,first_name\n\nasha,"two\nlines"\n\n,\nravi,x\nasha,again\n'
+    fails(text, r"^roster_from_csv: row 8, column username: 'asha' is listed twice \(rows 3 and 8\)$")
+
+
+@pytest.mark.parametrize('text, message', [
+    ('username,nickname\nasha,A\n',
+     r"^roster_from_csv: row 1, column nickname: not a roster entry key; the columns are username, state, password, "
+     r"first_name, .*, expires, and custom_fields\.<Field Name> for each custom field$"),
+    ('username,custom_fields\n', r'^roster_from_csv: row 1, column custom_fields: not a roster entry key'),
+    ('email\nasha@example.com\n', r'^roster_from_csv: row 1, column username: the header has no username column$'),
+    ('username,email\nasha,a@example.com\n,r@example.com\n', r'^roster_from_csv: row 3, column username: the username is empty$'),
+    ('username,email\n  ,r@example.com\n', r'^roster_from_csv: row 2, column username: the username is empty$'),
+    ('username,email,email\n', r'^roster_from_csv: row 1, column email: the column is listed twice \(columns 2 and 3\)$'),
+    ('username,custom_fields.Roll,custom_fields.roll\n',
+     r"^roster_from_csv: row 1, column custom_fields\.roll: 'roll' is listed twice \(names are case-insensitive\)$"),
+    ('username,custom_fields.\n', r'^roster_from_csv: row 1, column custom_fields\.: a field name is empty$'),
+    ('username,email\nasha,not-an-address\n', r"^roster_from_csv: row 2, column email: 'not-an-address' is not an email address$"),
+    ('username,birth_date\nasha,2007-13-01\n', r"^roster_from_csv: row 2, column birth_date: '2007-13-01' is not a date"),
+    ('username,state_code\nasha,TN\n', r"^roster_from_csv: row 2, column state_code: 'TN' is not an ISO 3166-2:IN state code"),
+    ('username,state\nasha,gone\n', r"^roster_from_csv: row 2, column state: 'gone' is not one of present, absent$"),
+    ('username,is_active\nasha,maybe\n', r"^roster_from_csv: row 2, column is_active: 'maybe' is not true or false"),
+    ('username,expires\nasha,31/12/2026\n', r"^roster_from_csv: row 2, column expires: '31/12/2026' is not a date; use YYYY-MM-DD"),
+    ('username,batches\nasha,#UPSC\n', r"^roster_from_csv: row 2, column batches: '#UPSC' is not an id; write #42 for the id 42"),
+    ('username,batches\nasha,#0\n', r'^roster_from_csv: row 2, column batches: item 1 \(0\) is not a valid batch id$'),
+    ('username,courses\nasha,td;;ml\n', r'^roster_from_csv: row 2, column courses: item 2 is an empty name$'),
+    ('username,courses\nasha,td;\n', r'^roster_from_csv: row 2, column courses: item 2 is an empty name$'),
+    ('username,,email\nasha,x,\n', r'^roster_from_csv: row 2, column 2 \(no header\): a value in a column without a header$'),
+    ('username,email\nasha,,,x\n', r'^roster_from_csv: row 2, column 4: a value beyond the last column of the header$'),
+    ('username,first_name\nasha,"Asha\n', r'^roster_from_csv: row 2: not valid CSV: unexpected end of data$'),
+    ('username,first_name\nasha,"Asha" R\n', r"^roster_from_csv: row 2: not valid CSV: ',' expected after '\"'$"),
+    ('', r'^roster_from_csv: the text has no header row naming the columns$'),
+    ('\n,,\n', r'^roster_from_csv: the text has no header row naming the columns$'),
+])
+def test_each_failure_names_the_row_and_column(text, message):
+    fails(text, message)
+
+
+@pytest.mark.parametrize('value', [None, ['username', 'asha'], {'username': 'asha'}, b'username\nasha\n'])
+def test_only_text_is_read(value):
+    fails(value, r'^roster_from_csv expects CSV text \(a string\), got ')
+
+
+# ---------------------------------------------------------------- writing
+
+def test_the_header_is_username_then_the_keys_in_entry_order_with_the_custom_fields_sorted_after_the_profile():
+    entries = [
+        {'batches': ['A;B', 21, '#1', 'x\\y'], 'custom_fields': {'Zone': 'N', 'age': '9'}, 'email': 'a@example.com', 'username': 'asha'},
+        {'username': 'ravi', 'is_active': False, 'expires': '2026-12-31', 'custom_fields': {'Roll': 'R, 2'}},
+    ]
+    assert roster_to_csv(entries) == (
+        'username,email,is_active,custom_fields.age,custom_fields.Roll,custom_fields.Zone,batches,expires\n'
+        'asha,a@example.com,,9,,N,A\\;B;#21;\\#1;x\\\\y,\n'
+        'ravi,,false,,"R, 2",,,2026-12-31\n'
+    )
+
+
+def test_an_export_written_from_every_key_reads_back_the_same():
+    assert roster_from_csv(roster_to_csv([FULL_ENTRY])) == [FULL_ENTRY]
+
+
+def test_no_entries_is_a_header_that_reads_back_as_no_entries():
+    assert roster_to_csv([]) == 'username\n'
+    assert roster_from_csv(roster_to_csv([])) == []
+
+
+def test_none_is_no_cell_and_empty_strings_and_lists_are_empty_cells_that_read_back_as_left_out():
+    text = roster_to_csv([{'username': 'asha', 'first_name': '', 'last_name': None, 'batches': [], 'city': 'Chennai'}])
+    assert text == 'username,first_name,city,batches\nasha,,Chennai,\n'
+    assert roster_from_csv(text) == [{'username': 'asha', 'city': 'Chennai'}]
+
+
+def test_one_column_per_custom_field_however_each_entry_spells_it():
+    text = roster_to_csv([{'username': 'asha', 'custom_fields': {'Roll Number': '1'}},
+                          {'username': 'ravi', 'custom_fields': {'roll number': '2', 'Zone': True}}])
+    assert text.splitlines()[0] == 'username,custom_fields.Roll Number,custom_fields.Zone'
+    assert roster_from_csv(text) == [{'username': 'asha', 'custom_fields': {'Roll Number': '1'}},
+                                     {'username': 'ravi', 'custom_fields': {'Roll Number': '2', 'Zone': 'true'}}]
+
+
+def test_a_cell_with_a_line_break_or_carriage_return_is_quoted_and_lines_end_in_newline():
+    text = roster_to_csv([{'username': 'asha', 'address1': 'a\rb', 'address2': 'c\nd'}])
+    assert text == 'username,address1,address2\nasha,"a\rb","c\nd"\n'
+
+
+@pytest.mark.parametrize('entries, message', [
+    ('username\nasha\n', r'^roster_to_csv expects a list of roster entries \(dicts\), got str$'),
+    ({'username': 'asha'}, r'^roster_to_csv expects a list of roster entries \(dicts\), got dict$'),
+    ([{'username': 'asha'}, 'ravi'], r'^roster_to_csv: entry 2 is a str, not a dict$'),
+    ([{'username': 'asha', 'nickname': 'A', 'id': 7}],
+     r'^roster_to_csv: entry 1 has unknown keys id, nickname; the keys are username, state, password, '),
+    ([{'username': 'asha'}, {'email': 'r@example.com'}], r'^roster_to_csv: entry 2 has no username$'),
+    ([{'username': ''}], r'^roster_to_csv: entry 1 has no username$'),
+    ([{'username': 'asha', 'batches': 'UPSC'}], r'^roster_to_csv: entry 1: batches must be a list'),
+    ([{'username': 'asha', 'courses': [1.5]}], r'^roster_to_csv: entry 1: courses: item 1 \(1\.5\) is a float'),
+    ([{'username': 'asha', 'city': ['Chennai']}], r'^roster_to_csv: entry 1: city: a list, not a single value$'),
+    ([{'username': 'asha', 'custom_fields': ['Roll']}], r'^roster_to_csv: entry 1: custom_fields must be a dict'),
+    ([{'username': 'asha', 'custom_fields': {'Roll': '1', 'ROLL': '2'}}],
+     r"^roster_to_csv: entry 1: custom_fields: 'ROLL' is listed twice \(names are case-insensitive\)$"),
+])
+def test_writing_rejects_what_cannot_be_a_roster(entries, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        roster_to_csv(entries)
+
+
+# ---------------------------------------------------------------- the round trip
+
+# Characters a spreadsheet cell or a name must survive, mixed into any other text.
+AWKWARD = st.sampled_from([',', ';', '"', "'", '\\', '#', '\n', '\r', '\t', ' ', '\ufeff', '='])
+TEXT = st.text(st.one_of(AWKWARD, st.characters()), min_size=1, max_size=12).filter(lambda text: text.strip())
+# Names are stripped, as the modules strip them (the API trims what it stores).
+NAME = TEXT.map(str.strip)
+ADDRESS_PART = st.text(st.characters(blacklist_characters='@', blacklist_categories=('Cc', 'Cs', 'Z')), min_size=1, max_size=8)
+DATE = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31))
+STATE_CODES = sorted(STATES) + sorted(OLD_STATE_CODES)
+ITEMS = st.lists(st.one_of(st.integers(min_value=1, max_value=10 ** 9), NAME), min_size=1, max_size=4)
+
+VALUES = {
+    'state': st.sampled_from(ENTRY_STATES),
+    'password': TEXT, 'first_name': TEXT, 'last_name': TEXT, 'address1': TEXT, 'address2': TEXT,
+    'city': TEXT, 'zip': TEXT, 'phone': TEXT,
+    'email': st.builds('{}@{}.{}'.format, ADDRESS_PART, ADDRESS_PART, ADDRESS_PART),
+    'birth_date': st.one_of(DATE.map(datetime.date.isoformat), DATE.map(lambda day: day.strftime('%d/%m/%Y'))),
+    'state_code': st.one_of(st.sampled_from(STATE_CODES), st.sampled_from(STATE_CODES).map(str.lower)),
+    'is_active': st.booleans(), 'is_blocked': st.booleans(),
+    'batches': ITEMS, 'courses': ITEMS,
+    'expires': DATE.map(datetime.date.isoformat),
+}
+
+
+@st.composite
+def rosters(draw):
+    # Custom field names are case-insensitive: one spelling per field across the roster.
+    field_names = draw(st.lists(NAME, unique_by=str.casefold, max_size=4))
+    usernames = draw(st.lists(TEXT, unique=True, max_size=5))
+    entries = []
+    for username in usernames:
+        entry = {'username': username}
+        for key in draw(st.sets(st.sampled_from(sorted(VALUES) + ['custom_fields']))):
+            if key == 'custom_fields':
+                names = draw(st.lists(st.sampled_from(field_names), unique=True, min_size=1)) if field_names else []
+                if names:
+                    entry[key] = dict((name, draw(TEXT)) for name in names)
+            else:
+                entry[key] = draw(VALUES[key])
+        entries.append(entry)
+    return entries
+
+
+def test_the_generated_rosters_cover_every_entry_key():
+    assert set(VALUES) | {'username', 'custom_fields'} == set(ENTRY_KEYS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rosters())
+def test_roster_from_csv_reads_back_what_roster_to_csv_writes(entries):
+    assert roster_from_csv(roster_to_csv(entries)) == entries
