@@ -5,6 +5,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 SPREADSHEET = ('\ufeffusername,is_active,custom_fields.Roll Number,batches\r\n'
                'asha,TRUE,2026-041,"UPSC;#27"\r\n'
                'ravi,no,,A\\;B Batch\r\n'
@@ -33,3 +40,12 @@ def test_both_filters_in_a_playbook(run_playbook):
     assert bad['failed'] is True
     assert "roster_from_csv: row 3, column email: 'nowhere' is not an email address" in bad['msg']
     assert run.log == []
+
+
+@pytest.mark.parametrize('name', ['roster_from_csv', 'roster_to_csv'])
+def test_ansible_doc_renders_each_filter(name):
+    command = [str(Path(sys.executable).parent / 'ansible-doc'), '-t', 'filter', 'testpress.lms.' + name]
+    shown = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, ANSIBLE_NOCOLOR='1'), check=False)
+    assert shown.returncode == 0, shown.stderr
+    assert 'EXAMPLES' in shown.stdout and 'RETURN VALUES' in shown.stdout
+    assert '[WARNING]' not in shown.stderr and '[DEPRECATION' not in shown.stderr and '[ERROR]' not in shown.stderr
