@@ -21,16 +21,17 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo test unit integration pytest lint sanity docs build ee changelog clean distclean
+.PHONY: help venv demo test unit integration pytest lint sanity docs build ee bench changelog clean distclean
 
 help:
-	@echo "make demo         start the simulator, run playbooks/demo.yml twice, check the 2nd run changed nothing"
+	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
 	@echo "make test         pytest tests/unit tests/integration, then lint, then sanity (what CI runs)"
 	@echo "make pytest       pytest tests/unit tests/integration in one run"
 	@echo "make unit         pytest tests/unit"
 	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
+	@echo "make bench        benchmark testpress_roster against per-student loops (20 ms latency; prints a table)"
 	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
 	@echo "make build        build the collection artifact into .build/dist"
 	@echo "make ee           make build, then write the execution environment's build context into .build/ee"
@@ -67,6 +68,10 @@ lint: venv
 
 sanity: venv
 	scripts/sanity.sh $(SANITY_ARGS)
+
+# Figures, not a pass/fail: BENCH_ARGS="--sizes 1000" for a shorter run.
+bench: venv
+	"$(BIN)/python" tests/bench/bench_roster.py $(BENCH_ARGS)
 
 build: venv
 	scripts/build.sh

@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-# The demo: start the Testpress API simulator, run playbooks/demo.yml twice
-# against it with the collection as built and installed by scripts/build.sh, and
-# check that the second run changes nothing (idempotence). The simulator is
-# always stopped, whatever happens.
-#
-# Usage: scripts/demo.sh [PLAYBOOK] [extra ansible-playbook args...]
+# The demo, against the bundled Testpress API simulator, with the collection as built and
+# installed by scripts/build.sh. It tells the GitOps story and checks every step:
+#   1. provision.yml twice: three students; the second run changes nothing (idempotence)
+#   2. export.yml: the institute as a roster file
+#   3. audit.yml of that export: no drift
+#   4. another admin changes one student on the platform
+#   5. audit.yml: the drift report names that student, and nothing is written
+#   6. roster.yml applies the export: the student is put back
+#   7. audit.yml: no drift again
+# The simulator is always stopped, whatever happens.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/.build}"
-PLAYBOOK="${1:-$ROOT/playbooks/demo.yml}"
-shift || true
 cd "$ROOT"
 
-for tool in ansible-playbook ansible-galaxy; do
+for tool in ansible-playbook ansible-galaxy ansible; do
     command -v "$tool" >/dev/null || { echo "$tool not found: run 'make demo' (it uses .venv)" >&2; exit 2; }
 done
-[[ -f "$PLAYBOOK" ]] || { echo "demo playbook $PLAYBOOK not found" >&2; exit 2; }
 [[ -f tests/simulator/server.py ]] || { echo "tests/simulator/server.py not found" >&2; exit 2; }
 
 "$ROOT/scripts/build.sh"
@@ -26,6 +27,7 @@ PY="$(dirname "$(command -v ansible-playbook)")/python"
 [[ -x "$PY" ]] || PY=python3
 PORT="${DEMO_PORT:-$(python3 "$ROOT/scripts/free_port.py")}"
 LOG="$BUILD_DIR/demo"
+rm -rf "$LOG"
 mkdir -p "$LOG"
 
 SIM_PID=""
@@ -70,17 +72,42 @@ export ANSIBLE_PYTHON_INTERPRETER="$PY"
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-false}" ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-}"
 
-for run in 1 2; do
-    echo "== run $run: ansible-playbook $(basename "$PLAYBOOK")"
-    ansible-playbook "$PLAYBOOK" "$@" 2>&1 | tee "$LOG/run$run.out"
-done
+PLAYBOOKS="$BUILD_DIR/collections/ansible_collections/testpress/lms/playbooks"
+EXPORT="$LOG/export.yml"
+step=0
+play() {
+    local name="$1"; shift
+    step=$((step + 1))
+    echo "== step $step: ansible-playbook $name $*"
+    ansible-playbook "$PLAYBOOKS/$name" "$@" 2>&1 | tee "$LOG/step$step.out"
+}
+recap() { sed -n '/^PLAY RECAP/,$p' "$LOG/step$step.out" | grep -E ' ok=[0-9]+' || true; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+audit() { play audit.yml -e roster_file="$EXPORT" -e report_dir="$LOG/report$((step + 1))"; REPORT="$LOG/report$step/drift-report.md"; }
 
-# The second run must change nothing and fail nothing.
-recap="$(sed -n '/^PLAY RECAP/,$p' "$LOG/run2.out" | grep -E ' ok=[0-9]+' || true)"
-if [[ -z "$recap" ]]; then
-    echo "FAIL: no PLAY RECAP in the second run" >&2; exit 1
-fi
-if grep -qvE ' changed=0 .* failed=0 ' <<<"$recap"; then
-    echo "FAIL: the second run was not idempotent:" >&2; echo "$recap" >&2; exit 1
-fi
-echo "== demo OK: the second run reported changed=0"
+play provision.yml
+play provision.yml
+grep -qE ' changed=0 .* failed=0 ' <<<"$(recap)" || fail "the second provision run was not idempotent: $(recap)"
+
+play export.yml -e export_file="$EXPORT"
+[[ -s "$EXPORT" ]] || fail "export.yml wrote no roster"
+
+audit
+grep -q '\*\*No drift\*\*' "$REPORT" || fail "the audit of a fresh export found drift: $(cat "$REPORT")"
+
+step=$((step + 1))
+echo "== step $step: another admin renames ravi on the platform"
+ansible localhost -m testpress.lms.testpress_user -a "username=ravi first_name=Ravindra" >"$LOG/step$step.out" 2>&1 \
+    || { cat "$LOG/step$step.out" >&2; fail "could not change ravi"; }
+
+audit
+grep -q '| ravi | first_name | Ravindra | Ravi |' "$REPORT" || fail "the audit did not name ravi's first name: $(cat "$REPORT")"
+echo "== the drift report ($REPORT):"
+cat "$REPORT"
+
+play roster.yml -e roster_file="$EXPORT"
+grep -qE ' changed=1 .* failed=0 ' <<<"$(recap)" || fail "roster.yml did not put ravi back: $(recap)"
+
+audit
+grep -q '\*\*No drift\*\*' "$REPORT" || fail "drift is left after roster.yml: $(cat "$REPORT")"
+echo "== demo OK: provisioned, exported, audited clean, drift found and reported, applied, audited clean"

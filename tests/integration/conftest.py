@@ -229,3 +229,24 @@ def module_examples():
         raise AssertionError("no EXAMPLES in %s" % source)
 
     return examples
+
+
+@pytest.fixture
+def trap_users(simulator):
+    """``trap_users()`` adds accounts that use every trap of API.md: state read back as a name, both date
+    formats, custom field names in another case, 25 batches (more than a page, and more than the list
+    embeds), expiries, a batch name shared by two batches, emails in capitals."""
+
+    def seed():
+        simulator.add_custom_field('Guardian')
+        simulator.add_batch('UPSC Morning Batch')  # a second batch of that name: exported by id
+        simulator.add_user('many', first_name='Many', email='Many@Example.com', birth_date='01/02/2003', state='IN-OR',
+                           batches=['Batch %02d' % number for number in range(1, 26)], expires='2031-03-31',
+                           courses=['Course %02d' % number for number in range(1, 22)])
+        simulator.add_user('ascii', first_name='Åsa', last_name='Ñandú', city='Chennai, TN', state='IN-TS',
+                           custom_fields={'guardian': 'Mr "K", Sr.'}, courses=['language-training'])
+        with simulator._lock:
+            morning = sorted(batch['id'] for batch in simulator.batches.values() if batch['name'] == 'UPSC Morning Batch')
+            simulator._by_username['ascii']['batches'][morning[1]] = {'id': 9001, 'expires': None}
+
+    return seed

@@ -18,22 +18,6 @@ def info(name='info', **args):
     return {'name': name, MODULE: args}
 
 
-def seed_every_trap(simulator):
-    """Accounts that use every trap of API.md: state read back as a name, both date formats, custom field
-    names in another case, 25 batches (more than a page, and more than the list embeds), expiries,
-    a batch name shared by two batches, emails in capitals."""
-    simulator.add_custom_field('Guardian')
-    simulator.add_batch('UPSC Morning Batch')  # a second batch of that name: exported by id
-    simulator.add_user('many', first_name='Many', email='Many@Example.com', birth_date='01/02/2003', state='IN-OR',
-                       batches=['Batch %02d' % number for number in range(1, 26)], expires='2031-03-31',
-                       courses=['Course %02d' % number for number in range(1, 22)])
-    simulator.add_user('ascii', first_name='Åsa', last_name='Ñandú', city='Chennai, TN', state='IN-TS',
-                       custom_fields={'guardian': 'Mr "K", Sr.'}, courses=['language-training'])
-    with simulator._lock:
-        morning = sorted(batch['id'] for batch in simulator.batches.values() if batch['name'] == 'UPSC Morning Batch')
-        simulator._by_username['ascii']['batches'][morning[1]] = {'id': 9001, 'expires': None}
-
-
 def test_one_user_by_username_email_and_id_in_the_shape_of_a_roster_entry(simulator, run_playbook):
     run = run_playbook([info('by name', username='john', include=['batches', 'courses', 'expires']),
                         info('by email', email='JOHN@example.com'),
@@ -68,8 +52,8 @@ def test_2000_users_with_batches_and_courses_cost_one_read_per_page_and_one_per_
 
 
 @pytest.mark.parametrize('state_format, date_format', [('name', 'dmy'), ('code', 'iso')])
-def test_an_export_applied_by_the_roster_changes_nothing(simulator, run_playbook, state_format, date_format):
-    seed_every_trap(simulator)
+def test_an_export_applied_by_the_roster_changes_nothing(simulator, run_playbook, state_format, date_format, trap_users):
+    trap_users()
     simulator.state_format, simulator.date_format = state_format, date_format
     export = run_playbook([info(include=['batches', 'courses', 'expires'])]).result('info')['users']
     many = [user for user in export if user['username'] == 'many'][0]
