@@ -12,20 +12,26 @@ Neither knows about Ansible, so both are usable (and tested) on their own.
 
 from __future__ import annotations
 
+import json
 import math
 import random
+import ssl
 import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._errors import (
+    TestpressError,
+    TokenRejected,
+    UntrustedCertificate,
+)
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError
+    from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -47,6 +53,14 @@ MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 30.0
 MESSAGE_LIMIT = 300
 MIN_SECRET_LENGTH = 4
+# The largest real answer, a page of 20 users, is some 20 kB: a body past this is refused, not read on.
+MAX_ANSWER_BYTES = 20 * 1024 * 1024
+READ_CHUNK = 64 * 1024
+# A list may grow while it is read, so it may take more pages than its first page's count says: up to
+# 10% more, or PAGE_MARGIN, before it counts as a list that does not end.
+PAGE_MARGIN = 10
+# Whatever count says, or when there is none: 1,000,000 items at 20 a page.
+MAX_PAGES = 50000
 
 
 def _with_slash(path):
@@ -54,13 +68,108 @@ def _with_slash(path):
     return path if path.endswith('/') else path + '/'
 
 
+def _causes(exc):
+    """``exc`` and what it wraps (requests wraps urllib3, which wraps the socket and ssl errors)."""
+    seen, pending = [], [exc]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or any(current is old for old in seen):
+            continue
+        seen.append(current)
+        pending.extend(current.args)
+        pending.extend((getattr(current, 'reason', None), current.__cause__, current.__context__))
+    return seen
+
+
+def _caused_by(exc, kind):
+    return next((cause for cause in _causes(exc) if isinstance(cause, kind)), None)
+
+
 def _never_sent(exc):
     """True when a connection error happened before the request reached the server."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], 'reason', None) if exc.args else None
     # urllib3's NewConnectionError (refused, unreachable) is a ConnectTimeoutError.
-    return isinstance(reason, ConnectTimeoutError)
+    return _caused_by(exc, ConnectTimeoutError) is not None
+
+
+def _transient(exc):
+    """True for a failure of the connection or the answer's transfer, which another attempt may not meet."""
+    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                            requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError))
+
+
+def _no_answer(exc, timeout):
+    """Why a call got no answer, in words; never the exception's text, which holds the URL and its query."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'connection failed: no connection within %s s' % timeout
+    if isinstance(exc, requests.exceptions.Timeout) or _caused_by(exc, ReadTimeoutError):
+        return 'timed out after %s s' % timeout
+    if _never_sent(exc):
+        return 'connection failed: refused or unreachable'
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return 'the answer was cut off'
+    return 'connection failed: closed without an answer'
+
+
+def _read_capped(response):
+    """The body of ``response``, or None when it is larger than MAX_ANSWER_BYTES (then left unread).
+
+    Either way the response is released: a body read whole keeps its connection for the next call.
+    """
+    with response:
+        chunks, size = [], 0
+        for chunk in response.iter_content(READ_CHUNK):
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                return None
+            chunks.append(chunk)
+        return b''.join(chunks)
+
+
+def _kind_of(value):
+    return 'nothing' if value is None else 'a %s' % type(value).__name__
+
+
+def _not_an_object(answer):
+    """Why ``answer`` is not the JSON object a call expects, or None when it is one."""
+    return None if isinstance(answer, dict) else 'the answer is %s, not an object' % _kind_of(answer)
+
+
+def _not_a_page(answer):
+    """Why ``answer`` is not a page of a list (``results``, ``next``, ``count``), or None."""
+    if not isinstance(answer, dict):
+        return 'the answer is %s, not a page of results' % _kind_of(answer)
+    results, count, next_url = answer.get('results'), answer.get('count'), answer.get('next')
+    if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
+        return 'the answer is not a page of results: its results are not a list of objects'
+    if not (next_url is None or isinstance(next_url, str)) or isinstance(count, bool) or not (count is None or isinstance(count, int)):
+        return 'the answer is not a page of results: next or count has the wrong type'
+    return None
+
+
+def _not_a_token(answer):
+    return None if isinstance(answer, dict) and isinstance(answer.get('token'), str) and answer['token'] else 'the answer carried no token'
+
+
+def _query(url):
+    """The query of a page link, as the pairs to send: a link's scheme, host and path are never used."""
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+
+
+def _page_key(pairs):
+    """What makes two links the same page of one list."""
+    return tuple(sorted((str(name), str(value)) for name, value in pairs))
+
+
+def _page_limit(first_page):
+    """How many pages a list may take before it counts as one that does not end (see PAGE_MARGIN)."""
+    count, results = first_page.get('count'), first_page['results']
+    per_page = first_page.get('per_page')
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page <= 0:
+        per_page = len(results)
+    if count is None or per_page <= 0:
+        return MAX_PAGES
+    expected = math.ceil(count / per_page)
+    return min(MAX_PAGES, expected + max(PAGE_MARGIN, expected // 10))
 
 
 def error_message(payload, text=''):
@@ -91,7 +200,7 @@ def _page_urls(first_page, per_page):
     framework's ``page``). None when the answer does not have that shape: read page by page then.
     """
     count, next_url = first_page.get('count'), first_page.get('next')
-    if not next_url or not isinstance(count, int) or per_page <= 0:
+    if not next_url or not isinstance(count, int) or per_page <= 0 or math.ceil(count / per_page) > MAX_PAGES:
         return None
     parts = urlsplit(next_url)
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -117,6 +226,7 @@ class TestpressClient:
     def __init__(self, api_url, token=None, username=None, password=None, validate_certs=True,
                  timeout=30, max_retries=5, read_only=False, backoff=0.5, pool_size=16, sleep=time.sleep):
         self.base_url = api_url.rstrip('/')
+        self.validate_certs = validate_certs
         self.timeout = timeout
         self.max_retries = max_retries
         self.read_only = read_only
@@ -130,6 +240,7 @@ class TestpressClient:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._session.mount('http://', adapter)
         self._session.mount('https://', adapter)
+        # Given on every request too: a session's verify=False alone loses to REQUESTS_CA_BUNDLE.
         self._session.verify = validate_certs
         self._session.headers.update({'Accept': 'application/json', 'User-Agent': 'testpress.lms'})
 
@@ -140,18 +251,22 @@ class TestpressClient:
     def login(self):
         """Exchange the admin username and password for a token, and use it from now on."""
         answer = self._send('POST', LOGIN_PATH, body={'username': self._username, 'password': self._password},
-                            authenticate=False, replay_safe=True)
-        token = (answer or {}).get('token')
-        if not token:
-            raise TestpressError('POST', LOGIN_PATH, 200, 'the answer carried no token')
-        self._token = token
-        return token
+                            authenticate=False, replay_safe=True, check=_not_a_token)
+        self._token = answer['token']
+        return self._token
 
     def request(self, method, path, params=None, body=None):
         """One call; ``path`` starts with ``/api/``. Returns the decoded JSON, or None for an empty answer."""
+        return self._request(method, path, params=params, body=body)
+
+    def request_object(self, method, path, params=None, body=None):
+        """One call whose answer must be a JSON object (one record); anything else is a TestpressError."""
+        return self._request(method, path, params=params, body=body, check=_not_an_object)
+
+    def _request(self, method, path, params=None, body=None, check=None):
         if self.read_only and method != 'GET':
             raise RuntimeError('refusing %s %s: this client is read-only (check mode)' % (method, path))
-        return self._send(method, _with_slash(path), params=params, body=body)
+        return self._send(method, _with_slash(path), params=params, body=body, check=check)
 
     def get(self, path, params=None):
         return self.request('GET', path, params=params)
@@ -171,35 +286,34 @@ class TestpressClient:
         With ``workers`` > 1, the pages after the first are read in parallel once the first
         answer gives ``count``; ``next`` is then followed from the last of them, so items added
         meanwhile are still read.
-        """
-        page = self.get(path, params)
-        if isinstance(page, list):
-            return page
-        items = list(page.get('results') or [])
-        seen = set()
-        if workers > 1:
-            urls = _page_urls(page, len(items))
-            if urls:
-                with ThreadPoolExecutor(max_workers=workers) as pool:
-                    pages = list(pool.map(lambda url: self._send('GET', self._local(url)), urls))
-                for page in pages:
-                    items.extend(page.get('results') or [])
-                seen.update(urls)
-        while True:
-            next_url = page.get('next')
-            if not next_url or next_url in seen:
-                return items
-            seen.add(next_url)
-            page = self._send('GET', self._local(next_url))
-            if isinstance(page, list):
-                return items + page
-            items.extend(page.get('results') or [])
 
-    def _local(self, url):
-        """``next`` links are absolute and may name another scheme or host (a proxy in front of
-        Django builds them from its own view); keep their path and query, on our base URL."""
-        parts = urlsplit(url)
-        return parts.path + ('?' + parts.query if parts.query else '')
+        Only the query of a ``next`` link is used, on ``path`` and our base URL: a proxy in front of
+        Django builds links from its own view, and a link to another host must never get the token.
+        A link back to a page already read, or more pages than ``_page_limit`` allows, is an error.
+        """
+        path = _with_slash(path)
+        page = self._request('GET', path, params=params, check=_not_a_page)
+        items = list(page['results'])
+        limit = _page_limit(page)
+        read = {_page_key((params or {}).items())}
+        urls = _page_urls(page, len(items)) if workers > 1 else None
+        if urls:
+            queries = [_query(url) for url in urls]
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for page in pool.map(lambda query: self._request('GET', path, params=query, check=_not_a_page), queries):
+                    items.extend(page['results'])
+            read.update(_page_key(query) for query in queries)
+        while page['next']:
+            query = _query(page['next'])
+            if _page_key(query) in read:
+                raise self._error('GET', path, 200, 'the list loops: its next link leads back to a page already read', None)
+            if len(read) >= limit:
+                raise self._error('GET', path, 200, 'the list does not end: still a next page after %d pages, more than '
+                                  'its count of %s items allows' % (len(read), page.get('count')), None)
+            read.add(_page_key(query))
+            page = self._request('GET', path, params=query, check=_not_a_page)
+            items.extend(page['results'])
+        return items
 
     def _secrets(self, body):
         secrets = [self._token, self._password]
@@ -208,10 +322,14 @@ class TestpressClient:
         # Too short a string would blank ordinary words of the message, and is no real secret.
         return [secret for secret in secrets if isinstance(secret, str) and len(secret) >= MIN_SECRET_LENGTH]
 
-    def _error(self, method, path, status, message, body):
+    def _error(self, method, path, status, message, body, kind=TestpressError):
         for secret in self._secrets(body):
             message = message.replace(secret, '********')
-        return TestpressError(method, urlsplit(path).path, status, message)
+        return kind(method, urlsplit(path).path, status, message)
+
+    def pause(self, attempt):
+        """Back off before a caller's own retry: a write sent again once a read showed it did not happen."""
+        self._pause(attempt)
 
     def _pause(self, attempt):
         """Exponential backoff with jitter, so parallel workers do not retry in step."""
@@ -236,11 +354,12 @@ class TestpressClient:
             if self._token == stale_token:
                 self.login()
 
-    def _send(self, method, path, params=None, body=None, authenticate=True, replay_safe=None):
-        """The request loop: auth, one re-login on 401, retries, errors.
+    def _send(self, method, path, params=None, body=None, authenticate=True, replay_safe=None, check=None):
+        """The request loop: auth, one re-login on 401, retries, errors; returns the decoded JSON answer.
 
         A POST may have been applied even when its answer is lost or a 5xx, so it is
         replayed only when it surely was not (429 from the throttle, connection refused).
+        ``check(answer)`` says what is wrong with a successful answer's shape, or None.
         """
         if replay_safe is None:
             replay_safe = method != 'POST'
@@ -252,15 +371,25 @@ class TestpressClient:
             headers = {'Authorization': 'JWT %s' % token} if token else {}
             try:
                 response = self._session.request(method, url, params=params, json=body, headers=headers,
-                                                 timeout=self.timeout, allow_redirects=method == 'GET')
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                                                 timeout=self.timeout, verify=self.validate_certs,
+                                                 allow_redirects=method == 'GET', stream=True)
+                content = _read_capped(response)
+            except requests.exceptions.RequestException as exc:
+                untrusted = _caused_by(exc, ssl.SSLCertVerificationError)
+                if untrusted is not None:
+                    raise self._error(method, path, None, "the server's certificate is not trusted (%s)" % untrusted.verify_message,
+                                      body, UntrustedCertificate) from None
+                if not _transient(exc):
+                    raise self._error(method, path, None, 'the request failed: %s' % type(exc).__name__, body) from None
                 if attempt < self.max_retries and (replay_safe or _never_sent(exc)):
                     self._pause(attempt)
                     attempt += 1
                     continue
-                raise self._error(method, path, None, 'connection failed: %s' % type(exc).__name__, body) from None
+                raise self._error(method, path, None, self._given_up(exc, attempt, replay_safe), body) from None
 
             status = response.status_code
+            if content is None:
+                raise self._error(method, path, status, 'the answer is larger than %d MB: not read' % (MAX_ANSWER_BYTES // 2 ** 20), body)
             if status == 401 and authenticate and self.can_login and not logged_in_again:
                 logged_in_again = True
                 self._refresh_token(token)
@@ -273,18 +402,31 @@ class TestpressClient:
                 self._pause(attempt)
                 attempt += 1
                 continue
-            if status >= 400:
-                try:
-                    payload = response.json()
-                except ValueError:
-                    payload = None
-                raise self._error(method, path, status, error_message(payload, response.text), body)
-            if not response.content:
-                return None
+            text = content.decode('utf-8', 'replace')
             try:
-                return response.json()
+                answer = json.loads(content) if content else None
             except ValueError:
-                raise self._error(method, path, status, 'the answer is not JSON: %s' % error_message(None, response.text), body) from None
+                if status < 400:
+                    raise self._error(method, path, status, 'the answer is not JSON: %s' % error_message(None, text), body) from None
+                answer = None
+            if status == 401 and authenticate and not self.can_login:
+                raise self._error(method, path, status, 'the token was rejected (%s): it is invalid or has expired'
+                                  % error_message(answer, text), body, TokenRejected)
+            if status >= 400:
+                raise self._error(method, path, status, error_message(answer, text), body)
+            problem = check(answer) if check else None
+            if problem:
+                raise self._error(method, path, status, problem, body)
+            return answer
+
+    def _given_up(self, exc, attempt, replay_safe):
+        """The message of a call that got no answer, after ``attempt`` retries."""
+        message = _no_answer(exc, self.timeout)
+        if attempt:
+            message += ' (%d attempts)' % (attempt + 1)
+        if not replay_safe and not _never_sent(exc):
+            message += '; not sent again, as the server may have applied it'
+        return message
 
 
 class TestpressAPI:
@@ -322,7 +464,7 @@ class TestpressAPI:
         return None
 
     def get_user(self, user_id):
-        return self.client.get(self._user_path(user_id))
+        return self.client.request_object('GET', self._user_path(user_id))
 
     def create_user(self, body, auto_generate_password=False, notify_credential=False):
         params = {}
@@ -330,10 +472,10 @@ class TestpressAPI:
             params['auto_generate_password'] = 'true'
         if notify_credential:
             params['notify_credential'] = 'true'
-        return self.client.post(USERS_PATH, body, params=params or None)
+        return self.client.request_object('POST', USERS_PATH, params=params or None, body=body)
 
     def update_user(self, user_id, body):
-        return self.client.put(self._user_path(user_id), body)
+        return self.client.request_object('PUT', self._user_path(user_id), body=body)
 
     def delete_user(self, user_id):
         self.client.delete('%s/admin/users/%d/' % (DELETE_USER_API, int(user_id)))
@@ -359,4 +501,4 @@ class TestpressAPI:
 
     def get_catalogue_item(self, kind, item_id):
         path = self.CATALOGUE[kind][0]
-        return self.client.get('%s%d/' % (path, int(item_id)))
+        return self.client.request_object('GET', '%s%d/' % (path, int(item_id)))

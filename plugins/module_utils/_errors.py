@@ -22,8 +22,16 @@ class TestpressError(Exception):
         super().__init__(str(self))
 
     def __str__(self):
-        answered = 'no answer' if self.status is None else str(self.status)
+        answered = 'no answer,' if self.status is None else str(self.status)
         return '%s %s: %s %s' % (self.method, self.path, answered, self.message)
+
+
+class TokenRejected(TestpressError):
+    """The API refused the token, and there are no credentials to log in again with."""
+
+
+class UntrustedCertificate(TestpressError):
+    """The server's TLS certificate does not verify: nothing was sent."""
 
 
 class InputError(ValueError):

@@ -10,6 +10,7 @@ into ``fail_json``, and holds the one place where a write is skipped in check mo
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -20,7 +21,29 @@ from ansible_collections.testpress.lms.plugins.module_utils._client import (
     TestpressAPI,
     TestpressClient,
 )
-from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._errors import (
+    InputError,
+    TestpressError,
+    TokenRejected,
+    UntrustedCertificate,
+)
+
+# What a user can do about an error, in the words of the module options.
+REMEDIES = {
+    TokenRejected: 'Give a fresh api_token, or api_username and api_password so that an expired token is renewed.',
+    UntrustedCertificate: ('To trust the certificate, point the REQUESTS_CA_BUNDLE environment variable at the CA'
+                           ' certificate (PEM) that signed it; or set validate_certs: false, which accepts any'
+                           ' server and so is for tests only.'),
+}
+
+
+def _is_loopback(host):
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def connection_argument_spec():
@@ -52,6 +75,8 @@ class TestpressModule:
         self.check_mode = self.ansible.check_mode
         self.diff_mode = self.ansible._diff
         self._api = None
+        # The invocation results report, when a module builds its own (_roster.release_entry_secrets).
+        self.invocation = None
 
     @property
     def api(self):
@@ -59,8 +84,12 @@ class TestpressModule:
         if self._api is None:
             params = self.params
             url = params['api_url']
-            if urlsplit(url).scheme not in ('http', 'https') or not urlsplit(url).netloc:
+            parts = urlsplit(url)
+            if parts.scheme not in ('http', 'https') or not parts.netloc:
                 raise InputError('api_url must be an http(s) URL such as https://demo.testpress.in, got %r' % url)
+            if parts.scheme == 'http' and not _is_loopback(parts.hostname):
+                self.ansible.warn('api_url uses http:// to %s, another machine: the admin password and the API token '
+                                  'cross the network in clear text. Use https://.' % parts.hostname)
             if params['timeout'] <= 0 or params['max_retries'] < 0:
                 raise InputError('timeout must be positive and max_retries zero or more')
             client = TestpressClient(
@@ -87,9 +116,13 @@ class TestpressModule:
     def exit(self, changed, diff=None, **result):
         if diff is not None and self.diff_mode:
             result['diff'] = diff
+        if self.invocation is not None:
+            result['invocation'] = self.invocation
         self.ansible.exit_json(changed=changed, **result)
 
     def fail(self, msg, **result):
+        if self.invocation is not None:
+            result['invocation'] = self.invocation
         self.ansible.fail_json(msg=msg, **result)
 
     def run(self, main):
@@ -97,4 +130,5 @@ class TestpressModule:
         try:
             main(self)
         except (TestpressError, InputError) as err:
-            self.fail(str(err))
+            remedy = REMEDIES.get(type(err))
+            self.fail('%s. %s' % (str(err).rstrip('.'), remedy) if remedy else str(err))

@@ -129,7 +129,7 @@ MSG_SLASH = ("You called this URL via {method}, but the URL doesn't end in a sla
 
 FAULT_DEFAULTS = {"latency": 0.0, "throttle_every": 0, "unavailable_every": 0, "retry_after": 1, "expire_tokens_after": 0}
 # What an injection may do to an answer it does not replace by an error status (see inject()).
-HOSTILE_ANSWERS = ("html", "truncated", "list", "string", "bad_results", "next_loop", "next_foreign", "endless", "huge")
+HOSTILE_ANSWERS = ("html", "truncated", "cut", "list", "string", "bad_results", "next_loop", "next_foreign", "endless", "huge")
 HUGE_SIZE = 50 * 1024 * 1024
 EMBEDDED_BATCHES_LIMIT = 20
 # The answer of a request whose connection is dropped: there is none.
@@ -147,6 +147,10 @@ DETAIL_ERRORS = {
     404: "Not found.",
     409: "Conflict.",
 }
+
+
+class _Cut(bytes):
+    """A body the server announces whole but stops sending half-way, closing the connection."""
 
 
 class ApiError(Exception):
@@ -330,6 +334,8 @@ class Simulator:
         self.cert_path = None
         self._cert_dir = None
         self._lock = threading.RLock()
+        self._idle = threading.Condition(self._lock)
+        self._in_flight = 0
         self._server = None
         self._thread = None
         self._connections = set()
@@ -395,6 +401,8 @@ class Simulator:
         """State back to the seed (this time only: `seed` overrides the constructor's); log, faults, tokens cleared."""
         data = self._seed if seed is None else self._load_seed(seed)
         with self._lock:
+            # A request still waiting out a delay would otherwise land in the fresh state.
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=30)
             self.log.clear()
             self.faults.clear()
             self.faults.update(FAULT_DEFAULTS)
@@ -793,6 +801,17 @@ class Simulator:
                 bad_json = str(err)
         entry = {"method": method, "path": path, "query": query, "body": body, "status": None}
         with self._lock:
+            self._in_flight += 1
+        try:
+            return self._handle_logged(entry, (method, path, query, query_pairs, body, bad_json, headers, host))
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def _handle_logged(self, entry, request):
+        method, path = request[:2]
+        with self._lock:
             self.log.append(entry)
             self._counter += 1
             count = self._counter
@@ -805,7 +824,6 @@ class Simulator:
             entry["fault"] = ", ".join(labels)
         if delay > 0:
             time.sleep(delay)
-        request = (method, path, query, query_pairs, body, bad_json, headers, host)
         with self._lock:
             try:
                 result = self._answer(request, fault)
@@ -851,9 +869,9 @@ class Simulator:
             return status, b'{"padding": "' + b"x" * max(0, fault["size"] - 15) + b'"}', {}, ctype
         if kind == "string":
             return status, "ok", extra, ctype
-        if kind == "truncated":
+        if kind in ("truncated", "cut"):
             data = json.dumps(payload).encode("utf-8")
-            return status, data[:len(data) // 2], extra, ctype
+            return status, (_Cut if kind == "cut" else bytes)(data[:len(data) // 2]), extra, ctype
         if kind == "list":
             return status, payload.get("results", [payload]) if isinstance(payload, dict) else [payload], extra, ctype
         method, path, _query, query_pairs, _body, _bad, _headers, host = request
@@ -1301,10 +1319,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         if status != 204:
             self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Length", str(len(data) * 2 if isinstance(body, _Cut) else len(data)))
         self.end_headers()
         if data and status != 204:
             self.wfile.write(data)
+        if isinstance(body, _Cut):
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _dispatch(self):
         parts = urlsplit(self.path)

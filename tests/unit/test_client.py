@@ -7,12 +7,15 @@
 from __future__ import annotations
 
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils import _client
 from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressAPI, TestpressClient, error_message
-from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError, TokenRejected, UntrustedCertificate
+from ansible_collections.testpress.lms.tests.simulator.server import Simulator
 
 USERS = '/api/v2.5/admin/users/'
 
@@ -200,3 +203,278 @@ def test_page_links_are_made_from_next_and_count_or_not_at_all():
     assert _client._page_urls({'count': 50, 'next': None}, 20) is None
     assert _client._page_urls({'count': 45, 'next': 'https://x/u/?q=a&page=2'}, 20) == [
         'https://x/u/?q=a&page=2', 'https://x/u/?q=a&page=3']
+
+
+# ---------------------------------------------------------------- hostile answers end in a clear error
+
+
+def two_pages(simulator):
+    for number in range(25):
+        simulator.add_user('pager%02d' % number)
+
+
+def assert_clean(error, method, path, *secrets):
+    """A TestpressError naming the call, never a secret."""
+    assert isinstance(error, TestpressError)
+    assert str(error).startswith('%s %s: ' % (method, path))
+    for secret in secrets:
+        assert secret not in str(error)
+
+
+@pytest.mark.parametrize('answer, words', [
+    ('html', 'the answer is not JSON: <!doctype html>'),
+    ('truncated', 'the answer is not JSON: {"count": 25'),
+    ('list', 'the answer is a list, not a page of results'),
+    ('string', 'the answer is a str, not a page of results'),
+    ('bad_results', 'its results are not a list of objects'),
+])
+def test_a_page_of_the_wrong_shape_is_a_clear_error(simulator, client, answer, words):
+    two_pages(simulator)
+    simulator.inject(answer=answer, method='GET', path=USERS)
+    with pytest.raises(TestpressError) as caught:
+        TestpressAPI(client).search_users('pager')
+    assert_clean(caught.value, 'GET', USERS, client._token, 'admin-pass')
+    assert caught.value.status == 200 and words in caught.value.message
+
+
+def test_a_second_page_of_the_wrong_shape_is_caught_too(simulator, client):
+    two_pages(simulator)
+    simulator.inject(answer='endless', method='GET', path=USERS)           # the first page: a real one
+    simulator.inject(answer='string', method='GET', path=USERS)
+    with pytest.raises(TestpressError, match='not a page of results'):
+        client.get_all(USERS, {'q': 'pager'})
+    assert [entry.get('fault') for entry in simulator.log[1:]] == ['endless', 'string']
+
+
+@pytest.mark.parametrize('method, call', [
+    ('GET', lambda api, user_id: api.get_user(user_id)),
+    ('PUT', lambda api, user_id: api.update_user(user_id, {'username': 'john', 'city': 'Madurai'})),
+])
+def test_a_record_of_the_wrong_shape_is_a_clear_error(simulator, client, method, call):
+    user_id = simulator.user('john')['id']
+    simulator.inject(answer='list', method=method)
+    with pytest.raises(TestpressError) as caught:
+        call(TestpressAPI(client), user_id)
+    assert caught.value.message == 'the answer is a list, not an object'
+    assert caught.value.path == '%s%d/' % (USERS, user_id)
+
+
+def test_a_login_answer_without_a_token_is_a_clear_error(simulator, client):
+    simulator.inject(answer='string', path='/api/v2.5/auth-token/')
+    with pytest.raises(TestpressError) as caught:
+        client.get(USERS)
+    assert str(caught.value) == 'POST /api/v2.5/auth-token/: 200 the answer carried no token'
+
+
+def test_a_next_link_back_to_the_same_page_is_an_error_not_a_loop(simulator, client):
+    two_pages(simulator)
+    simulator.inject(answer='next_loop', path=USERS, times=None)
+    with pytest.raises(TestpressError) as caught:
+        client.get_all(USERS, {'q': 'pager'})
+    assert str(caught.value) == 'GET %s: 200 the list loops: its next link leads back to a page already read' % USERS
+    assert len(api_calls(simulator)) == 1
+
+
+def test_a_next_link_to_another_host_is_read_from_ours(simulator, client):
+    two_pages(simulator)
+    with Simulator() as elsewhere:
+        simulator.inject(answer='next_foreign', path=USERS, next_host=elsewhere.url)
+        users = client.get_all(USERS, {'q': 'pager'})
+        assert elsewhere.log == []
+    assert sorted(user['username'] for user in users) == ['pager%02d' % number for number in range(25)]
+    assert [call for call in api_calls(simulator)] == [('GET', USERS, 200)] * 2
+
+
+@pytest.mark.parametrize('workers', [1, 4])
+def test_a_list_that_never_ends_stops_after_its_count_and_a_margin(simulator, client, workers):
+    two_pages(simulator)
+    simulator.inject(answer='endless', path=USERS, times=None)
+    with pytest.raises(TestpressError) as caught:
+        client.get_all(USERS, {'q': 'pager'}, workers=workers)
+    # count 25 at 20 a page: 2 pages, and PAGE_MARGIN more.
+    pages = 2 + _client.PAGE_MARGIN
+    assert str(caught.value) == ('GET %s: 200 the list does not end: still a next page after %d pages, '
+                                 'more than its count of 25 items allows' % (USERS, pages))
+    assert len(api_calls(simulator)) == pages
+
+
+def test_a_list_that_grows_while_read_takes_the_margin(simulator, client):
+    two_pages(simulator)
+    simulator.inject(answer='endless', path=USERS)            # page 1 only: says there is a page 2
+    assert len(client.get_all(USERS, {'q': 'pager'})) == 25
+
+
+def test_page_limits():
+    assert _client._page_limit({'count': 25, 'results': [{}] * 20}) == 2 + _client.PAGE_MARGIN
+    assert _client._page_limit({'count': 100000, 'per_page': 20, 'results': [{}] * 20}) == 5500
+    assert _client._page_limit({'count': None, 'results': [{}] * 20}) == _client.MAX_PAGES
+    assert _client._page_limit({'count': 5, 'results': []}) == _client.MAX_PAGES
+    assert _client._page_limit({'count': 10 ** 9, 'results': [{}] * 20}) == _client.MAX_PAGES
+    assert _client._page_urls({'count': 10 ** 9, 'next': 'https://x/u/?page=2'}, 20) is None
+
+
+def test_a_huge_answer_is_refused_without_reading_it_all(simulator, client):
+    simulator.inject(answer='huge', method='GET')             # 50 MB
+    with pytest.raises(TestpressError) as caught:
+        client.get(USERS)
+    assert str(caught.value) == 'GET %s: 200 the answer is larger than 20 MB: not read' % USERS
+    assert client.get(USERS)['results']                       # the next call has a sound connection
+
+
+def test_an_answer_cut_off_is_retried_for_a_read(simulator, client, sleeps):
+    simulator.inject(answer='cut', method='GET')
+    assert client.get(USERS)['results']
+    assert [call[2] for call in api_calls(simulator)] == [200, 200] and len(sleeps) == 1
+
+
+def test_an_answer_cut_off_fails_clearly_when_it_persists(simulator, client):
+    simulator.inject(answer='cut', method='GET', times=None)
+    with pytest.raises(TestpressError) as caught:
+        client.get(USERS)
+    assert str(caught.value) == 'GET %s: no answer, the answer was cut off (4 attempts)' % USERS
+
+
+def test_a_500_html_page_is_not_retried_and_reads_briefly(simulator, client, sleeps):
+    simulator.inject(500, method='GET', times=5)
+    with pytest.raises(TestpressError) as caught:
+        client.get(USERS)
+    assert caught.value.status == 500 and caught.value.message.startswith('<!doctype html>')
+    assert len(api_calls(simulator)) == 1 and sleeps == []
+
+
+# ---------------------------------------------------------------- timeouts, dropped connections, throttling
+
+
+def test_a_slow_read_is_retried_then_fails_saying_it_timed_out(simulator, sleeps):
+    client = TestpressClient(simulator.url, username='admin', password='admin-pass', timeout=0.2, max_retries=1, sleep=sleeps)
+    simulator.inject(delay=0.5, method='GET', times=None)
+    with pytest.raises(TestpressError) as caught:
+        client.get(USERS)
+    assert str(caught.value) == 'GET %s: no answer, timed out after 0.2 s (2 attempts)' % USERS
+    assert len(api_calls(simulator)) == 2 and len(sleeps) == 1
+
+
+def test_a_slow_read_once_is_retried_and_succeeds(simulator, sleeps):
+    client = TestpressClient(simulator.url, username='admin', password='admin-pass', timeout=0.2, sleep=sleeps)
+    simulator.inject(delay=0.5, method='GET')
+    assert client.get(USERS)['results']
+
+
+def test_a_post_that_timed_out_is_not_sent_again(simulator, sleeps):
+    client = TestpressClient(simulator.url, username='admin', password='admin-pass', timeout=0.2, sleep=sleeps)
+    simulator.inject(delay=0.5, method='POST', path=USERS)
+    with pytest.raises(TestpressError) as caught:
+        client.post(USERS, {'username': 'slow', 'password': 'slow-pass-1'})
+    assert str(caught.value) == ('POST %s: no answer, timed out after 0.2 s; not sent again, as the server may have '
+                                 'applied it' % USERS)
+    assert 'slow-pass-1' not in str(caught.value)
+    simulator.reset()                                         # waits for the slow create, which happened
+    assert sleeps == []
+
+
+def test_a_dropped_read_is_retried(simulator, client):
+    simulator.inject(drop=True, method='GET')
+    assert client.get(USERS)['results']
+    assert [call[2] for call in api_calls(simulator)] == [None, 200]
+
+
+def test_a_dropped_post_is_not_sent_again_even_when_it_was_applied(simulator, client):
+    simulator.inject(drop=True, method='POST', path=USERS, apply=True)
+    with pytest.raises(TestpressError) as caught:
+        client.post(USERS, {'username': 'dropped', 'password': 'pw-1234567'})
+    assert caught.value.status is None
+    assert caught.value.message == 'connection failed: closed without an answer; not sent again, as the server may have applied it'
+    assert [call for call in api_calls(simulator) if call[0] == 'POST'] == [('POST', USERS, None)]
+    assert simulator.user('dropped') is not None
+
+
+def test_retry_after_zero_is_honoured(simulator, client, sleeps):
+    simulator.inject(429, times=2, retry_after=0)
+    assert client.get(USERS)['results']
+    assert sleeps == [0.0, 0.0]
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def test_a_rejected_token_without_credentials_says_so_and_what_it_was(simulator):
+    token = simulator.issue_token('admin')
+    client = TestpressClient(simulator.url, token=token)
+    simulator.faults['expire_tokens_after'] = 1
+    assert client.get(USERS)['results']
+    with pytest.raises(TokenRejected) as caught:
+        client.get(USERS)
+    assert str(caught.value) == ('GET %s: 401 the token was rejected (Signature has expired.): it is invalid or has expired'
+                                 % USERS)
+    assert token not in str(caught.value)
+
+
+def test_a_token_expiring_mid_run_is_renewed_once_by_eight_threads(simulator, client):
+    client.get(USERS)
+    simulator.faults.update(expire_tokens_after=len(simulator.log), latency=0.1)
+    start = len(simulator.log)
+    barrier = threading.Barrier(8)
+
+    def worker(_number):
+        barrier.wait()
+        return client.get(USERS)['count']
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(pool.map(worker, range(8)))
+    assert len(set(counts)) == 1
+    calls = [(entry['method'], entry['path'], entry['status']) for entry in simulator.log[start:]]
+    assert calls.count(('POST', '/api/v2.5/auth-token/', 200)) == 1
+    assert calls.count(('GET', USERS, 401)) == 8 and calls.count(('GET', USERS, 200)) == 8
+
+
+def test_a_token_expiring_mid_list_is_renewed_and_the_list_read_whole(simulator, client):
+    two_pages(simulator)
+    simulator.faults['expire_tokens_after'] = 2               # the login and page 1
+    assert len(client.get_all(USERS, {'q': 'pager'})) == 25
+    assert [entry['status'] for entry in simulator.log] == [200, 200, 401, 200, 200]
+
+
+# ---------------------------------------------------------------- TLS
+
+
+@pytest.fixture(scope='module')
+def tls_simulator():
+    with Simulator(tls=True) as sim:
+        yield sim
+
+
+@pytest.fixture
+def tls(tls_simulator, monkeypatch):
+    tls_simulator.reset()
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
+    return tls_simulator
+
+
+def tls_client(sim, sleeps, **options):
+    return TestpressClient(sim.url, username='admin', password='admin-pass', sleep=sleeps, **options)
+
+
+def test_an_untrusted_certificate_fails_at_once_saying_so(tls, sleeps):
+    with pytest.raises(UntrustedCertificate) as caught:
+        tls_client(tls, sleeps).get(USERS)
+    assert str(caught.value).startswith("POST /api/v2.5/auth-token/: no answer, the server's certificate is not trusted (")
+    assert 'admin-pass' not in str(caught.value)
+    assert sleeps == [] and tls.log == []
+
+
+def test_validate_certs_false_accepts_the_certificate(tls, sleeps):
+    assert tls_client(tls, sleeps, validate_certs=False).get(USERS)['results']
+
+
+def test_a_ca_bundle_from_the_environment_is_honoured(tls, sleeps, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', tls.cert_path)
+    assert tls_client(tls, sleeps).get(USERS)['results']
+
+
+def test_validate_certs_false_wins_over_a_ca_bundle_in_the_environment(tls, sleeps, monkeypatch):
+    with Simulator(tls=True) as other:                        # a bundle that does not sign this server
+        monkeypatch.setenv('REQUESTS_CA_BUNDLE', other.cert_path)
+        with pytest.raises(UntrustedCertificate):
+            tls_client(tls, sleeps).get(USERS)
+        assert tls_client(tls, sleeps, validate_certs=False).get(USERS)['results']

@@ -801,3 +801,19 @@ def test_cli_serves_https_and_prints_the_ca_path():
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_a_cut_answer_announces_more_than_it_sends(simulator, api):
+    simulator.inject(answer="cut", method="GET")
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        api.get(USERS)
+    assert simulator.log[-1]["fault"] == "cut"
+    assert api.get(USERS).status_code == 200
+
+
+def test_reset_waits_for_a_delayed_request_so_it_cannot_land_in_the_fresh_state(simulator, api):
+    simulator.inject(delay=0.4, method="POST", path=USERS)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        api.post(USERS, json={"username": "late", "password": "pw-123"}, timeout=0.1)
+    simulator.reset()
+    assert simulator.user("late") is None and simulator.log == []

@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The module base in process: the clear-text warning and the remedies a failure message carries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible.module_utils.common.warnings import get_warning_messages
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.tests.simulator.server import Simulator
+
+USERS = '/api/v2.5/admin/users/'
+
+
+def module(**params):
+    with patch_module_args(params):
+        return TestpressModule({})
+
+
+def clear_text_warnings(host):
+    return [message for message in get_warning_messages() if 'http:// to %s,' % host in message]
+
+
+@pytest.mark.parametrize('url, host', [('http://lms.example.com', 'lms.example.com'), ('http://10.1.2.3:8000/', '10.1.2.3')])
+def test_http_to_another_machine_warns_of_clear_text_credentials(url, host):
+    module(api_url=url, api_token='token-1234').api
+    (message,) = clear_text_warnings(host)
+    assert 'password and the API token cross the network in clear text' in message
+    assert 'token-1234' not in message
+
+
+@pytest.mark.parametrize('url, host', [('http://127.0.0.1:8765', '127.0.0.1'), ('http://localhost:8765', 'localhost'),
+                                       ('http://[::1]:8765', '::1'), ('https://lms.example.org', 'lms.example.org')])
+def test_https_or_this_machine_does_not_warn(url, host):
+    module(api_url=url, api_token='token-1234').api
+    assert clear_text_warnings(host) == []
+
+
+def failure_of(main, capsys, **params):
+    """The result a module run ends with when ``main`` fails."""
+    with patch_module_args(params), pytest.raises(SystemExit):
+        TestpressModule({}).run(main)
+    return json.loads(capsys.readouterr().out)
+
+
+def read_users(mod):
+    mod.api.client.get(USERS)
+
+
+def test_a_rejected_token_says_what_to_give_instead(simulator, capsys):
+    result = failure_of(read_users, capsys, api_url=simulator.url, api_token='expired-token-99')
+    assert result['failed'] is True
+    assert result['msg'] == ('GET %s: 401 the token was rejected (Signature has expired.): it is invalid or has expired. '
+                             'Give a fresh api_token, or api_username and api_password so that an expired token is renewed.'
+                             % USERS)
+
+
+def test_an_untrusted_certificate_says_how_to_trust_it(capsys):
+    with Simulator(tls=True) as sim:
+        result = failure_of(read_users, capsys, api_url=sim.url, api_username='admin', api_password='admin-pass')
+    assert "the server's certificate is not trusted" in result['msg']
+    assert 'REQUESTS_CA_BUNDLE' in result['msg'] and 'validate_certs: false' in result['msg']
+    assert 'admin-pass' not in result['msg']
