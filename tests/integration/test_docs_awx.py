@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The AWX credential type of docs/awx/ parses, and injects exactly what the modules read.
+
+Each injected environment variable must be the fallback of a connection option
+(``_module.connection_argument_spec``), and each such fallback must be injected. The injectors
+are rendered as AWX renders them (Jinja, with the inputs a credential has) and must give values
+the options accept: a credential with only a URL and a token must not break ``validate_certs``.
+docs/awx.md must show the same YAML as the two files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+from ansible.module_utils.common.validation import check_type_bool
+
+from ansible_collections.testpress.lms.plugins.module_utils._module import connection_argument_spec
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+AWX = REPO_ROOT / 'docs' / 'awx'
+INPUTS = yaml.safe_load((AWX / 'credential_type_inputs.yml').read_text(encoding='utf-8'))
+INJECTORS = yaml.safe_load((AWX / 'credential_type_injectors.yml').read_text(encoding='utf-8'))
+# Environment variable -> the connection option that falls back to it.
+FALLBACKS = dict((name, option) for option, spec in connection_argument_spec().items()
+                 for name in spec.get('fallback', (None, []))[1])
+
+
+def render(inputs):
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    return dict((name, env.from_string(value).render(**inputs)) for name, value in INJECTORS['env'].items())
+
+
+def test_the_inputs_are_the_credential_fields():
+    fields = dict((field['id'], field) for field in INPUTS['fields'])
+    assert set(fields) == {'url', 'username', 'password', 'token', 'validate_certs'}
+    assert fields['password'].get('secret') is True and fields['token'].get('secret') is True
+    assert fields['validate_certs']['type'] == 'boolean'
+    assert INPUTS['required'] == ['url']
+
+
+def test_every_injected_variable_is_read_by_a_connection_option_and_every_one_is_injected():
+    assert set(INJECTORS) == {'env'}
+    assert set(INJECTORS['env']) == set(FALLBACKS), 'connection options read %s' % sorted(FALLBACKS)
+
+
+@pytest.mark.parametrize('inputs', [
+    {'url': 'https://demo.testpress.in', 'token': 'a-token'},
+    {'url': 'https://demo.testpress.in', 'username': 'admin', 'password': 'secret', 'validate_certs': False},
+], ids=['token-only', 'login'])
+def test_a_credential_renders_to_values_the_options_accept(inputs):
+    env = render(inputs)
+    assert env['TESTPRESS_URL'] == inputs['url']
+    assert check_type_bool(env['TESTPRESS_VALIDATE_CERTS']) is inputs.get('validate_certs', True)
+    for name, field in (('TESTPRESS_USERNAME', 'username'), ('TESTPRESS_PASSWORD', 'password'),
+                        ('TESTPRESS_TOKEN', 'token')):
+        assert env[name] == inputs.get(field, '')
+
+
+def test_the_guide_shows_the_files():
+    guide = (REPO_ROOT / 'docs' / 'awx.md').read_text(encoding='utf-8')
+    blocks = [yaml.safe_load(block.split('\n', 1)[1]) for block in guide.split('```')[1::2] if block.startswith('yaml')]
+    assert INPUTS in blocks and INJECTORS in blocks
