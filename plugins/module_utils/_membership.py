@@ -25,7 +25,7 @@ from functools import partial
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
-from ansible_collections.testpress.lms.plugins.module_utils._users import RECOVERY_ATTEMPTS, find_account, outcome_unknown
+from ansible_collections.testpress.lms.plugins.module_utils._users import find_account, outcome_unknown
 
 STATES = ('present', 'absent', 'exact')
 ISO_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
@@ -322,17 +322,20 @@ def execute(module, the_plan, user_id):
 
     A call whose outcome is unknown (no answer, 502/503/504) is not repeated as it was: it may have been
     applied, and adding what is held or removing what is not is refused (trap 7). The membership is read
-    again and the calls still needed are sent, a bounded number of times.
+    again and the calls still needed are sent, after a pause, up to ``max_retries`` times.
     """
     api = module.api
-    for attempt in range(RECOVERY_ATTEMPTS):
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             for name, args in the_plan.calls(user_id):
                 module.write(getattr(api, name), *args)
             return
         except TestpressError as err:
-            if not outcome_unknown(err) or attempt == RECOVERY_ATTEMPTS - 1:
+            if not outcome_unknown(err) or attempt > api.client.max_retries:
                 raise
+        api.client.pause(attempt)
         current, expiries = read_membership(api, the_plan.kind, user_id, with_expiry=the_plan.expires is not None)
         the_plan = plan(the_plan.kind, the_plan.state, current, the_plan.declared, the_plan.expires, expiries)
 

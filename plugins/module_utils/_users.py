@@ -47,8 +47,6 @@ EMAIL_SHAPE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 API_DATE = '%d/%m/%Y'
 DATE_FORMATS = ('%Y-%m-%d', API_DATE)
 PASSWORD_PLACEHOLDER = '********'
-# How many times a write whose outcome is unknown is checked and sent again.
-RECOVERY_ATTEMPTS = 4
 
 
 def _text(value):
@@ -410,8 +408,8 @@ def outcome_unknown(err):
 def create_account(api, spec, body):
     """Create the account. A create whose outcome is unknown (``outcome_unknown``), or that meets
     "already exists" (an earlier attempt did happen), is recovered by reading the account back; when
-    the read finds no account, the create surely did not happen and is sent again (usernames are
-    unique, so a create can never make a second account)."""
+    the read finds no account, the create surely did not happen and is sent again after a pause, up to
+    ``max_retries`` times (usernames are unique, so a create can never make a second account)."""
     attempt = 0
     while True:
         attempt += 1
@@ -425,8 +423,9 @@ def create_account(api, spec, body):
             record = api.find_user(spec.username)
             if record is not None:
                 return record
-            if exists or attempt >= RECOVERY_ATTEMPTS:
+            if exists or attempt > api.client.max_retries:
                 raise
+            api.client.pause(attempt)
 
 
 def apply_plan(module, spec, record, plan):
