@@ -39,7 +39,6 @@ import pytest
 import yaml
 from ansible.playbook.block import Block
 from ansible.playbook.handler import Handler
-from ansible.playbook.play import Play
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DOCS = sorted([REPO_ROOT / 'README.md'] + list((REPO_ROOT / 'docs').rglob('*.md')))

@@ -136,4 +136,3 @@ def test_the_tarball_ships_no_development_files(built):
     shipped = [name for name in names
                if name.startswith(NOT_SHIPPED) or name in NOT_SHIPPED or '__pycache__' in name or name.endswith('.pyc')]
     assert shipped == [], 'the collection artifact ships development files: %s' % shipped
-
