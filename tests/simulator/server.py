@@ -1056,8 +1056,8 @@ class Simulator:
             users = [u for u in users if q in u["_q"]]
         if email:
             users = [u for u in users if u["_email"] == email]
-        return self._page(ctx, list(users), lambda rec: self._user_out(rec, ctx["base"], with_batches=True,
-                                                                         batches_limit=self.embedded_batches_limit))
+        limit = self.embedded_batches_limit
+        return self._page(ctx, list(users), lambda rec: self._user_out(rec, ctx["base"], with_batches=True, batches_limit=limit))
 
     def _api_users_create(self, ctx):
         query = ctx["query"]

@@ -282,7 +282,7 @@ def test_a_next_link_to_another_host_is_read_from_ours(simulator, client):
         users = client.get_all(USERS, {'q': 'pager'})
         assert elsewhere.log == []
     assert sorted(user['username'] for user in users) == ['pager%02d' % number for number in range(25)]
-    assert [call for call in api_calls(simulator)] == [('GET', USERS, 200)] * 2
+    assert api_calls(simulator) == [('GET', USERS, 200)] * 2
 
 
 @pytest.mark.parametrize('workers', [1, 4])
