@@ -146,3 +146,19 @@ def test_a_token_expiring_mid_task_without_credentials_fails_saying_what_to_do(s
     assert message.endswith('Give a fresh api_token, or api_username and api_password so that an expired token is renewed.')
     assert token not in run.stdout and token not in message
     assert LOGIN not in [entry['path'] for entry in run.log] and run.writes == []
+
+
+def test_a_removal_applied_whose_answer_is_lost_succeeds(simulator, run_playbook):
+    simulator.inject(502, method='DELETE', path=USERS + '*/batches/', apply=True)
+    run = run_playbook([task('testpress_user_batches', 'john absent', username='john', state='absent', batches=['UPSC'])])
+    assert run.result('john absent')['changed'] is True
+    assert [(entry['method'], entry['status']) for entry in run.writes] == [('DELETE', 502)]
+    assert simulator.user_batch_ids('john') == [22]
+
+
+def test_a_user_delete_applied_whose_answer_is_lost_succeeds(simulator, run_playbook):
+    simulator.inject(502, method='DELETE', apply=True)
+    run = run_playbook([task('testpress_user', 'delete johnny', username='johnny', state='absent')])
+    assert run.result('delete johnny')['changed'] is True
+    assert [(entry['method'], entry['status']) for entry in run.writes] == [('DELETE', 502), ('DELETE', 404)]
+    assert simulator.user('johnny') is None

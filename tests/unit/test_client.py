@@ -95,6 +95,23 @@ def test_a_post_is_not_replayed_after_a_502(simulator, client):
     assert simulator.user('maybe') is not None
 
 
+def test_a_removal_of_list_items_is_not_replayed_after_a_502(simulator, client):
+    simulator.inject(502, method='DELETE', apply=True)
+    path = '%s%d/batches/' % (USERS, simulator.user('john')['id'])
+    with pytest.raises(TestpressError) as caught:
+        client.delete(path, {'batches': [21]})
+    assert caught.value.status == 502
+    assert [call for call in api_calls(simulator) if call[0] == 'DELETE'] == [('DELETE', path, 502)]
+    assert simulator.user_batch_ids('john') == [22]
+
+
+def test_a_delete_of_a_record_is_replayed_after_a_503(simulator, client):
+    simulator.inject(503, method='DELETE')
+    path = '/api/v2.2/admin/users/%d/' % simulator.user('johnny')['id']
+    client.delete(path)
+    assert [call for call in api_calls(simulator) if call[0] == 'DELETE'] == [('DELETE', path, 503), ('DELETE', path, 204)]
+
+
 def test_a_401_logs_in_again_once_and_retries(simulator, client):
     client.get(USERS)
     simulator.expire_tokens()
