@@ -123,6 +123,7 @@ class FakeModule:
         self.params = dict({"username": None, "user_id": None, "state": "present", "expires": None}, **params)
         self.check_mode = check_mode
         self.diff_mode = diff_mode
+        self.invocation = None
         self.result = None
 
     def exit_json(self, **result):
