@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo test unit integration pytest lint sanity docs build ee bench changelog clean distclean
+.PHONY: help venv demo test unit integration pytest lint sanity docs build ee bench crash-loop changelog clean distclean
 
 help:
 	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
@@ -31,6 +31,7 @@ help:
 	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
+	@echo "make crash-loop   kill testpress_roster 5 times while it creates 2,000 students; the rerun must converge"
 	@echo "make bench        benchmark testpress_roster against per-student loops (20 ms latency; prints a table)"
 	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
 	@echo "make build        build the collection artifact into .build/dist"
@@ -72,6 +73,10 @@ sanity: venv
 # Figures, not a pass/fail: BENCH_ARGS="--sizes 1000" for a shorter run.
 bench: venv
 	"$(BIN)/python" tests/bench/bench_roster.py $(BENCH_ARGS)
+
+# The long form of tests/integration/test_crash_resume.py (its short form runs in make test).
+crash-loop: venv
+	TESTPRESS_CRASH_STUDENTS=2000 TESTPRESS_CRASH_KILLS=5 $(PYTEST) tests/integration/test_crash_resume.py -n 0
 
 build: venv
 	scripts/build.sh

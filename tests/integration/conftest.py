@@ -8,6 +8,10 @@ ansible-playbook, default callback, no colour), ``results`` (every task result i
 skipped/unreachable, ``_action``, ``_host``, ``_index`` and, on failure, ``_ignore_errors``; a looped task is
 one result whose ``results`` lists the items), ``log`` (the simulator requests made during the run) and
 ``writes`` (the write requests among them, login excluded). ``run.result("task name")`` finds a result.
+``kill_when``: a callable polled while the run goes on; when it returns true the run is killed (SIGKILL to its
+process group), and the run is returned as it stands, whatever ``expect_failure`` says.
+Every run is scanned for secrets (``secrets_seen``): a password, token or password hash in the output or the
+results fails the test, unless ``scan_secrets=False`` (a test that hands a token to the play on purpose).
 
 ``tasks_or_playbook`` is a list of task dicts (wrapped in one play on the implicit localhost, no fact
 gathering, ``module_defaults`` for ``group/testpress.lms.testpress`` pointing at the simulator as admin)
@@ -21,9 +25,12 @@ import ast
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +117,62 @@ def _writes_of(simulator, entries):
     return [e for e in entries if _is_write(e)]
 
 
+def _execute(command, workdir, env, kill_when=None):
+    """Run ansible-playbook; ``(returncode, output)``. With ``kill_when`` (a callable polled every 10 ms), the
+    whole process group, ansible-playbook and the module it runs, gets SIGKILL as soon as it returns true:
+    a CI job killed mid-run. The returncode is then -9."""
+    with subprocess.Popen(command, cwd=str(workdir), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, start_new_session=True) as proc:
+        reader = _Reader(proc.stdout)
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while proc.poll() is None:
+            if kill_when is not None and kill_when():
+                os.killpg(proc.pid, signal.SIGKILL)
+            elif time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                pytest.fail("ansible-playbook did not finish within %d s:\n%s" % (RUN_TIMEOUT, reader.text()))
+            time.sleep(0.01)
+        return proc.returncode, reader.text()
+
+
+class _Reader(threading.Thread):
+    """Drains a pipe while the process runs, so a chatty run never blocks on a full pipe."""
+
+    def __init__(self, pipe):
+        super().__init__(daemon=True)
+        self._pipe = pipe
+        self._chunks = []
+        self.start()
+
+    def run(self):
+        for chunk in iter(self._pipe.readline, ''):
+            self._chunks.append(chunk)
+
+    def text(self):
+        self.join(30)
+        return ''.join(self._chunks)
+
+
+def secrets_seen(simulator, run):
+    """What kinds of secret appear in a run's output or task results: the passwords the simulator received
+    (logins, creates, updates), the admin password, every token it issued, and any password hash."""
+    text = run.stdout + "\n" + json.dumps(run.results, default=str)
+    found = []
+    passwords = set([ADMIN_PASSWORD])
+    for entry in run.log:
+        body = entry.get("body")
+        if isinstance(body, dict) and isinstance(body.get("password"), str) and len(body["password"]) >= 4:
+            passwords.add(body["password"])
+    if any(password in text for password in passwords):
+        found.append("a password")
+    if any(token in text for token in list(simulator.tokens)):
+        found.append("a token")
+    if "password_hash" in text or "pbkdf2_sha256$" in text:
+        found.append("a password hash")
+    return found
+
+
 @pytest.fixture(scope="session")
 def _collections_root():
     return _collections_path()
@@ -120,7 +183,8 @@ def run_playbook(simulator, tmp_path, _collections_root):
     """Run tasks or a playbook with the real ansible-playbook against the simulator (see module doc)."""
     counter = [0]
 
-    def run(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=0, env=None, expect_failure=False):
+    def run(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=0, env=None, expect_failure=False,
+            scan_secrets=True, kill_when=None):
         counter[0] += 1
         workdir = tmp_path / ("run%d" % counter[0])
         workdir.mkdir()
@@ -136,10 +200,11 @@ def run_playbook(simulator, tmp_path, _collections_root):
                 "hosts": "localhost",
                 "gather_facts": False,
                 "module_defaults": {
+                    # The password comes from TESTPRESS_PASSWORD: Ansible prints a failed task's playbook
+                    # lines, and a password written there would be a leak of the harness, not the collection.
                     "group/testpress.lms.testpress": {
                         "api_url": simulator.url,
                         "api_username": ADMIN_USERNAME,
-                        "api_password": ADMIN_PASSWORD,
                     },
                 },
                 "tasks": list(tasks_or_playbook),
@@ -189,14 +254,7 @@ def run_playbook(simulator, tmp_path, _collections_root):
                 run_env[key] = str(value)
 
         start = len(simulator.log)
-        try:
-            proc = subprocess.run(
-                command, cwd=str(workdir), env=run_env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=RUN_TIMEOUT, check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-            pytest.fail("ansible-playbook did not finish within %d s:\n%s" % (RUN_TIMEOUT, out))
+        rc, stdout = _execute(command, workdir, run_env, kill_when)
         entries = list(simulator.log)[start:]
 
         results = []
@@ -205,9 +263,15 @@ def run_playbook(simulator, tmp_path, _collections_root):
                 results = [json.loads(line) for line in handle if line.strip()]
 
         outcome = PlaybookRun(
-            rc=proc.returncode, stdout=proc.stdout, results=results, log=entries,
+            rc=rc, stdout=stdout, results=results, log=entries,
             writes=_writes_of(simulator, entries), command=command, playbook=str(playbook),
         )
+        if scan_secrets:
+            seen = secrets_seen(simulator, outcome)
+            if seen:
+                pytest.fail("secrets reached ansible-playbook's output or results: %s\n%s" % (', '.join(seen), outcome.stdout))
+        if kill_when is not None:
+            return outcome
         if expect_failure and outcome.rc == 0:
             pytest.fail("ansible-playbook was expected to fail but succeeded:\n%s" % outcome.stdout)
         if not expect_failure and outcome.rc != 0:
