@@ -110,6 +110,16 @@ def _no_answer(exc, timeout):
     return 'connection failed: closed without an answer'
 
 
+def _authorization(token):
+    """The token as requests' ``auth``: with none given, requests would take a ~/.netrc entry for the
+    host, send its password, and put Basic in place of the token's header."""
+    def authorize(request):
+        if token:
+            request.headers['Authorization'] = 'JWT %s' % token
+        return request
+    return authorize
+
+
 def _read_capped(response):
     """The body of ``response``, or None when it is larger than MAX_ANSWER_BYTES (then left unread).
 
@@ -371,9 +381,8 @@ class TestpressClient:
         logged_in_again = False
         while True:
             token = self._current_token() if authenticate else None
-            headers = {'Authorization': 'JWT %s' % token} if token else {}
             try:
-                response = self._session.request(method, url, params=params, json=body, headers=headers,
+                response = self._session.request(method, url, params=params, json=body, auth=_authorization(token),
                                                  timeout=self.timeout, verify=self.validate_certs,
                                                  allow_redirects=method == 'GET', stream=True)
                 content = _read_capped(response)

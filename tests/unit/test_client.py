@@ -451,6 +451,14 @@ def test_a_token_expiring_mid_list_is_renewed_and_the_list_read_whole(simulator,
     assert [entry['status'] for entry in simulator.log] == [200, 200, 401, 200, 200]
 
 
+def test_a_netrc_entry_for_the_host_never_replaces_the_token(simulator, client, tmp_path, monkeypatch):
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login someone password netrc-secret-1\n')
+    monkeypatch.setenv('NETRC', str(netrc))
+    assert client.get(USERS)['results']
+    assert [call[2] for call in api_calls(simulator)] == [200]
+
+
 # ---------------------------------------------------------------- TLS
 
 
