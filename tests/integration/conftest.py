@@ -8,6 +8,7 @@ ansible-playbook, default callback, no colour), ``results`` (every task result i
 skipped/unreachable, ``_action``, ``_host``, ``_index`` and, on failure, ``_ignore_errors``; a looped task is
 one result whose ``results`` lists the items), ``log`` (the simulator requests made during the run) and
 ``writes`` (the write requests among them, login excluded). ``run.result("task name")`` finds a result.
+``inventory`` and ``forks`` are passed to ansible-playbook as ``-i`` and ``--forks``.
 ``kill_when``: a callable polled while the run goes on; when it returns true the run is killed (SIGKILL to its
 process group), and the run is returned as it stands, whatever ``expect_failure`` says.
 Every run is scanned for secrets (``secrets_seen``): a password, token or password hash in the output or the
@@ -184,7 +185,7 @@ def run_playbook(simulator, tmp_path, _collections_root):
     counter = [0]
 
     def run(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=0, env=None, expect_failure=False,
-            scan_secrets=True, kill_when=None):
+            scan_secrets=True, kill_when=None, inventory=None, forks=None):
         counter[0] += 1
         workdir = tmp_path / ("run%d" % counter[0])
         workdir.mkdir()
@@ -224,6 +225,10 @@ def run_playbook(simulator, tmp_path, _collections_root):
             command.append("--diff")
         if verbosity:
             command.append("-" + "v" * int(verbosity))
+        if inventory:
+            command += ["-i", str(inventory)]
+        if forks:
+            command += ["--forks", str(forks)]
 
         run_env = dict(os.environ)
         run_env.update(
