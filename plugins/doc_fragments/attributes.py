@@ -15,7 +15,8 @@ attributes:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
-      - Check mode sends only C(GET) requests and reports exactly the changes a real run would make.
+      - Check mode sends no write, only reads (and the login, a C(POST), when O(api_username) and O(api_password)
+        are given), and reports exactly the changes a real run would make.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full

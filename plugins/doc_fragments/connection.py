@@ -13,6 +13,8 @@ options:
   api_url:
     description:
       - Base URL of the Testpress institute, for example V(https://demo.testpress.in).
+      - An C(http://) URL to a host other than this machine is warned about, as credentials would cross the network
+        in clear text.
       - If not set, the value of the E(TESTPRESS_URL) environment variable is used.
     type: str
     required: true
@@ -36,12 +38,15 @@ options:
   validate_certs:
     description:
       - Whether to verify the institute's TLS certificate. Set to V(false) only for a test instance.
+      - A certificate signed by a private CA is trusted by pointing the E(REQUESTS_CA_BUNDLE) environment variable at
+        that CA's certificate (PEM). V(false) wins over E(REQUESTS_CA_BUNDLE).
       - If not set, the value of the E(TESTPRESS_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request. A request that times out is retried like a transient failure (see
+        O(max_retries)), except a C(POST) that may have reached the server.
     type: int
     default: 30
   max_retries:
@@ -49,8 +54,9 @@ options:
       - How many times a throttled (HTTP 429) or transiently failed (HTTP 502, 503, 504, connection error) call is
         retried before the task fails. A throttled call waits for the server's C(Retry-After); the others back off
         exponentially with jitter.
-      - A create (C(POST)) is never replayed when it may have reached the server; a lost answer is recovered by
-        reading the account back instead.
+      - A create or a membership change is never sent again as it was when it may have reached the server; a lost
+        answer is recovered by reading back, and only what did not happen is sent again (after a pause, at most
+        O(max_retries) times).
     type: int
     default: 5
 notes:

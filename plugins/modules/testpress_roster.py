@@ -120,7 +120,7 @@ options:
   unlisted_users:
     description:
       - What to do with accounts on the institute that the roster does not list.
-      - V(ignore) leaves them alone. V(deactivate) sets C(is_active=false) on them (reversible).
+      - V(ignore) leaves them alone. V(deactivate) sets C(is_active) to V(false) on them (reversible).
         V(delete) deletes them and all their data (irreversible).
       - The accounts in O(protected_users), and the account the task logs in with, are never deactivated or
         deleted. With only O(api_token), the login account is read from the token; a token that does not name it
@@ -277,15 +277,44 @@ changes:
       type: dict
       returned: when action is not delete
     batches:
-      description:
-        - The batch names C(added), C(removed) and C(expiry_updated) (only those that are not empty), and
-          C(expires), the end date set on the added and updated ones.
+      description: How the account's batches change; a key whose list would be empty is left out.
       type: dict
       returned: when the account's batches change
+      contains:
+        added:
+          description: The names of the batches the account joins.
+          type: list
+          elements: str
+          returned: when not empty
+        removed:
+          description: The names of the batches the account leaves.
+          type: list
+          elements: str
+          returned: when not empty
+        expiry_updated:
+          description: The names of batches the account keeps whose subscription end date is set to RV(changes[].batches.expires).
+          type: list
+          elements: str
+          returned: when not empty
+        expires:
+          description: The end date set on the added and updated subscriptions, from O(users[].expires).
+          type: str
+          returned: when the entry sets O(users[].expires) and batches are added or updated
     courses:
-      description: The course names C(added) and C(removed) (only those that are not empty).
+      description: How the account's courses change; a key whose list would be empty is left out.
       type: dict
       returned: when the account's courses change
+      contains:
+        added:
+          description: The titles of the courses the account is enrolled in.
+          type: list
+          elements: str
+          returned: when not empty
+        removed:
+          description: The titles of the courses the account leaves.
+          type: list
+          elements: str
+          returned: when not empty
   sample:
     - username: ravi
       action: update
