@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo test unit integration pytest lint sanity docs build ee bench crash-loop changelog clean distclean
+.PHONY: help venv demo test unit integration pytest reliability reliability-docs lint sanity docs build ee bench crash-loop changelog clean distclean
 
 help:
 	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
@@ -29,6 +29,7 @@ help:
 	@echo "make pytest       pytest tests/unit tests/integration in one run"
 	@echo "make unit         pytest tests/unit"
 	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
+	@echo "make reliability  check docs/reliability.md against the last pytest run (reliability-docs rewrites it)"
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
 	@echo "make crash-loop   kill testpress_roster 5 times while it creates 2,000 students; the rerun must converge"
@@ -50,7 +51,7 @@ $(STAMP): requirements.txt requirements-test.txt
 demo: venv
 	scripts/demo.sh
 
-test: pytest lint sanity
+test: pytest reliability lint sanity
 	@echo "== make test: all passed"
 
 # pytest exits 5 when it collected nothing: that is not a pass. PYTEST_ARGS="-k name" selects tests.
@@ -60,8 +61,16 @@ unit: venv
 integration: venv
 	$(PYTEST) tests/integration $(PYTEST_ARGS)
 
+# The JUnit XML feeds docs/reliability.md's table (scripts/reliability_report.py).
 pytest: venv
-	$(PYTEST) tests/unit tests/integration $(PYTEST_ARGS)
+	@mkdir -p .build
+	$(PYTEST) --junitxml=.build/junit.xml tests/unit tests/integration $(PYTEST_ARGS)
+
+reliability:
+	python3 scripts/reliability_report.py .build/junit.xml --check docs/reliability.md
+
+reliability-docs:
+	python3 scripts/reliability_report.py .build/junit.xml --write docs/reliability.md
 
 lint: venv
 	antsibull-changelog lint

@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Integration harness: run the real ``ansible-playbook`` against the API simulator.
 
-``run_playbook(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=0, env=None,
+``run_playbook(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=None, env=None,
 expect_failure=False)`` returns a :class:`PlaybookRun` with ``rc``, ``stdout`` (stdout and stderr of
 ansible-playbook, default callback, no colour), ``results`` (every task result in order, each with
 ``task``, ``changed``, ``failed``, ``skipped`` and the module's return values, plus ``_status`` ok/failed/
@@ -11,7 +11,8 @@ one result whose ``results`` lists the items), ``log`` (the simulator requests m
 ``inventory`` and ``forks`` are passed to ansible-playbook as ``-i`` and ``--forks``.
 ``kill_when``: a callable polled while the run goes on; when it returns true the run is killed (SIGKILL to its
 process group), and the run is returned as it stands, whatever ``expect_failure`` says.
-Every run is scanned for secrets (``secrets_seen``): a password, token or password hash in the output or the
+Runs are at ``-vvvv`` unless ``verbosity`` (or TESTPRESS_TEST_VERBOSITY) says otherwise, and every run is
+scanned for secrets (``secrets_seen``): a password, token or password hash in the output or the
 results fails the test, unless ``scan_secrets=False`` (a test that hands a token to the play on purpose).
 
 ``tasks_or_playbook`` is a list of task dicts (wrapped in one play on the implicit localhost, no fact
@@ -48,6 +49,9 @@ ADMIN_PASSWORD = "admin-pass"
 LOGIN_PATH = "/api/v2.5/auth-token/"
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 RUN_TIMEOUT = int(os.environ.get("TESTPRESS_PLAYBOOK_TIMEOUT", "600"))
+# Every run is as verbose as Ansible gets (-vvvv), so that the secret scan of every run sees the most a
+# user's log could show: module arguments, results and connection details.
+VERBOSITY = int(os.environ.get("TESTPRESS_TEST_VERBOSITY", "4"))
 
 
 @dataclass
@@ -184,7 +188,7 @@ def run_playbook(simulator, tmp_path, _collections_root):
     """Run tasks or a playbook with the real ansible-playbook against the simulator (see module doc)."""
     counter = [0]
 
-    def run(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=0, env=None, expect_failure=False,
+    def run(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=None, env=None, expect_failure=False,
             scan_secrets=True, kill_when=None, inventory=None, forks=None):
         counter[0] += 1
         workdir = tmp_path / ("run%d" % counter[0])
@@ -223,6 +227,8 @@ def run_playbook(simulator, tmp_path, _collections_root):
             command.append("--check")
         if diff:
             command.append("--diff")
+        if verbosity is None:
+            verbosity = VERBOSITY
         if verbosity:
             command.append("-" + "v" * int(verbosity))
         if inventory:

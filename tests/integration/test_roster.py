@@ -183,3 +183,18 @@ def test_the_api_s_own_spelling_is_a_no_op(simulator, run_playbook):
     run = run_playbook([roster(users)], check=True)
     assert run.result('roster')['changed'] is False and run.writes == []
     assert run_playbook([roster(users)]).writes == []
+
+
+def test_exact_with_empty_lists_past_max_removals_fails_before_any_write(simulator, run_playbook):
+    # john: 2 batches and 1 course, jdoe: 1 batch and 2 courses; emptying all is 6 removals.
+    users = [{'username': name, 'batches': [], 'courses': []} for name in ('john', 'jdoe')]
+    run = run_playbook([roster(users, membership='exact', max_removals=5)], expect_failure=True)
+    assert 'would remove 6 (0 accounts deleted, 0 deactivated, 6 memberships removed)' in run.result('roster')['msg']
+    assert run.writes == [] and simulator.user_batch_ids('john') == [21, 22]
+    assert len(run_playbook([roster(users, membership='exact', max_removals=6)]).writes) == 4
+
+
+def test_unlisted_delete_past_max_removals_fails_before_any_write(simulator, run_playbook):
+    run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', max_removals=2)], expect_failure=True)
+    assert 'would remove 3 (3 accounts deleted, 0 deactivated, 0 memberships removed)' in run.result('roster')['msg']
+    assert run.writes == [] and usernames(simulator) == sorted(SEEDED)

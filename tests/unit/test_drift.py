@@ -13,8 +13,8 @@ from ansible_collections.testpress.lms.plugins.filter.drift import drift_markdow
 
 SUMMARY = {'created': 1, 'updated': 1, 'deleted': 1, 'deactivated': 1, 'unchanged': 7, 'failed': 0}
 CHANGES = [
-    {'username': 'ann', 'action': 'create', 'before': {}, 'after': {'username': 'ann', 'city': 'Salem',
-                                                                   'password': '********'},
+    {'username': 'ann', 'action': 'create', 'before': {},
+     'after': {'username': 'ann', 'city': 'Salem', 'password': '********'},
      'batches': {'added': ['UPSC'], 'expires': '2031-03-31'}},
     {'username': 'bob', 'action': 'update', 'before': {'city': 'A|B'}, 'after': {'city': 'line\nbreak'},
      'courses': {'removed': ['TD']}, 'batches': {'expiry_updated': ['UPSC'], 'expires': '2031-03-31'}},
