@@ -36,9 +36,9 @@ TEXT = st.one_of(st.text(max_size=30), st.text(min_size=3000, max_size=5000, alp
                                   'UPSC', 'Batch 01', 'TD', 'a@b', 'x@example.com', 'None', 'true', '{{ 7*7 }}']))
 NUMBER = st.one_of(st.integers(min_value=-2 ** 70, max_value=2 ** 70), st.sampled_from([0, -1, 21, 282, 1882, 10 ** 12]))
 SCALAR = st.one_of(TEXT, NUMBER, st.booleans(), st.none(), st.floats(allow_nan=True))
-JUNK = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                      st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                    max_leaves=8)
+JUNK = st.recursive(
+    SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=8)
 ITEMS = st.lists(st.one_of(NUMBER, TEXT, st.booleans(), st.none(), st.lists(TEXT, max_size=2)), max_size=5)
 
 
