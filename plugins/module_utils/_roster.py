@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
@@ -188,7 +189,8 @@ class RosterEntry:
 
 
 def validate_entries(users, update_password):
-    """The entries, validated; every problem of every entry in one error, before anything is read."""
+    """``(entries, problems)``: the valid entries, and one line per problem of the others. The problems are
+    reported with those the plan finds (unknown names), so one run names every bad entry."""
     entries, problems, seen = [], [], {}
     for position, raw in enumerate(users):
         if not isinstance(raw, dict):
@@ -204,9 +206,7 @@ def validate_entries(users, update_password):
             entries.append(RosterEntry(position, raw, update_password))
         except InputError as err:
             problems.append('users[%d] (%s): %s' % (position, username, err))
-    if problems:
-        raise RosterError(problems)
-    return entries
+    return entries, problems
 
 
 class RosterError(InputError):
@@ -324,14 +324,20 @@ def _plan_unlisted(record, unlisted_users):
     return UserChange(username, record, spec, user_plan, {}, 'deactivate' if user_plan.changed else None)
 
 
-def plan_roster(entries, accounts, current, catalogues, options):
-    """Every account's change, or a ``RosterError`` naming every problem; nothing has been written yet.
+def _position(problem):
+    found = re.match(r'users\[(\d+)\]', problem)
+    return int(found.group(1)) if found else -1
+
+
+def plan_roster(entries, accounts, current, catalogues, options, problems=()):
+    """Every account's change, or a ``RosterError`` naming every problem, those of ``validate_entries``
+    (``problems``) among them, in roster order; nothing has been written yet.
 
     ``options``: ``membership``, ``unlisted_users``, ``protected`` (usernames never removed or locked
     out, the login account among them) and ``max_removals``.
     """
     protected = options['protected']
-    changes, problems = [], []
+    changes, problems = [], list(problems)
     for entry in entries:
         try:
             changes.append(_plan_entry(entry, accounts.get(entry.username), current, catalogues,
@@ -343,7 +349,7 @@ def plan_roster(entries, accounts, current, catalogues, options):
         for username in sorted(set(accounts) - listed - protected):
             changes.append(_plan_unlisted(accounts[username], options['unlisted_users']))
     if problems:
-        raise RosterError(problems)
+        raise RosterError(sorted(problems, key=_position))
     removals = sum(change.removals() for change in changes)
     if removals > options['max_removals']:
         deleted = sum(1 for change in changes if change.action == 'delete')
@@ -445,7 +451,7 @@ def run_roster(module):
     module.invocation = release_entry_secrets(module)
     options = roster_options(params)
     concurrency = params['concurrency']
-    entries = validate_entries(params['users'], params['update_password'])
+    entries, problems = validate_entries(params['users'], params['update_password'])
     api = module.api
 
     accounts = read_accounts(api, concurrency)
@@ -453,7 +459,7 @@ def run_roster(module):
               for entry in entries if entry.username in accounts for kind in entry.items]
     current = read_memberships(api, wanted, concurrency)
     catalogues = resolve_names(api, entries, current, concurrency)
-    changes = plan_roster(entries, accounts, current, catalogues, options)
+    changes = plan_roster(entries, accounts, current, catalogues, options, problems)
 
     if module.check_mode:
         applied, failures = [change for change in changes if change.changed], []

@@ -196,7 +196,10 @@ EXAMPLES = r'''
   testpress.lms.testpress_roster:
     api_url: "{{ testpress_url }}"
     api_token: "{{ testpress_token }}"
-    users: "{{ lookup('ansible.builtin.file', 'rosters/example.yml') | from_yaml }}"
+    # Passwords stay out of git: new accounts get the first password from a vault or the environment.
+    users: >-
+      {{ lookup('ansible.builtin.file', 'rosters/example.yml') | ansible.builtin.from_yaml
+         | map('ansible.builtin.combine', {'password': initial_password}) }}
     membership: exact
     unlisted_users: deactivate
     protected_users: [admin, support]

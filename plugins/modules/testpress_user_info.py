@@ -76,7 +76,7 @@ EXAMPLES = r'''
 - name: Write the export as a roster file that testpress_roster applies with no change
   ansible.builtin.copy:
     content: "{{ export.users | to_nice_yaml(indent=2, sort_keys=false) }}"
-    dest: rosters/export.yml
+    dest: "{{ playbook_dir }}/rosters/export.yml"
     mode: "0644"
 
 - name: Look one student up by email

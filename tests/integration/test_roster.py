@@ -10,10 +10,15 @@ at all on a rerun or in check mode. Seed: admin (the login), student0, john, joh
 from __future__ import annotations
 
 import collections
+import shutil
+from pathlib import Path
+
+import yaml
 
 MODULE = 'testpress.lms.testpress_roster'
 USERS = '/api/v2.5/admin/users/'
 SEEDED = ('admin', 'student0', 'john', 'johnny', 'jdoe')
+REPO = Path(__file__).resolve().parents[2]
 
 
 def roster(users, name='roster', **options):
@@ -136,12 +141,11 @@ def test_bad_entries_fail_before_any_write_naming_each(simulator, run_playbook):
     users = [student(1), student(2, batches=['No Such Batch']), student(3, birth_date='31/02/2006'), student(1)]
     run = run_playbook([roster(users)], expect_failure=True)
     message = run.result('roster')['msg']
-    assert 'users[2] (student-003): birth_date' in message
-    assert 'users[3] (student-001): the username is listed twice, first at users[0]' in message
-    assert run.writes == []
-    # Names are resolved once the entries are valid: the unknown batch is reported, still before any write.
-    run = run_playbook([roster(users[:2])], expect_failure=True)
-    assert "users[1] (student-002): batches: no batch named 'No Such Batch'" in run.result('roster')['msg']
+    # One run names every bad entry, in roster order: an unknown name as well as input errors.
+    assert message.startswith('3 problems in the roster; nothing was changed:\n'
+                              "- users[1] (student-002): batches: no batch named 'No Such Batch'")
+    assert '\n- users[2] (student-003): birth_date' in message
+    assert message.endswith('\n- users[3] (student-001): the username is listed twice, first at users[0]')
     assert run.writes == []
 
 
@@ -198,3 +202,29 @@ def test_unlisted_delete_past_max_removals_fails_before_any_write(simulator, run
     run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', max_removals=2)], expect_failure=True)
     assert 'would remove 3 (3 accounts deleted, 0 deactivated, 0 memberships removed)' in run.result('roster')['msg']
     assert run.writes == [] and usernames(simulator) == sorted(SEEDED)
+
+
+def examples_playbook(tmp_path, name, examples):
+    """The examples as a playbook beside a copy of playbooks/rosters/, which they read."""
+    if not (tmp_path / 'rosters').exists():
+        shutil.copytree(REPO / 'playbooks' / 'rosters', tmp_path / 'rosters')
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump([{'name': 'examples', 'hosts': 'localhost', 'gather_facts': False,
+                                     'tasks': examples}], sort_keys=False))
+    return path
+
+
+def test_the_examples_run_and_a_rerun_changes_nothing(simulator, run_playbook, module_examples, tmp_path):
+    variables = {'testpress_url': simulator.url, 'testpress_admin': 'admin', 'testpress_admin_password': 'admin-pass',
+                 'testpress_token': simulator.issue_token('admin'), 'initial_password': 'First-Login-2026!'}
+    examples = module_examples('testpress_roster')
+    # The first example and the others declare different rosters: each is run, then run again, on its own.
+    for name, tasks, changed in (('inline.yml', examples[:1], [True]), ('files.yml', examples[1:], [True, False, False])):
+        playbook = examples_playbook(tmp_path, name, tasks)
+        run = run_playbook(playbook, extra_vars=variables)
+        assert [result['changed'] for result in run.results] == changed
+        again = run_playbook(playbook, extra_vars=variables)
+        assert again.writes == [] and not again.changed
+    assert simulator.user('meena') is not None and simulator.user('john')['is_active'] is False
+    audit = again.result('Audit, changing nothing - what differs between the roster and the institute?')
+    assert audit['summary']['unchanged'] == 4 and audit['changes'] == []

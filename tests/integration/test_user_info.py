@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 
 import pytest
+import yaml
 
 MODULE = 'testpress.lms.testpress_user_info'
 USERS = '/api/v2.5/admin/users/'
@@ -64,3 +65,17 @@ def test_an_export_applied_by_the_roster_changes_nothing(simulator, run_playbook
     applied = run_playbook([{'name': 'apply', 'testpress.lms.testpress_roster': {'users': export, 'membership': 'exact'}}])
     assert applied.writes == [] and applied.result('apply')['changed'] is False
     assert applied.result('apply')['summary']['unchanged'] == len(export)
+
+
+def test_the_examples_run_and_the_export_applies_with_no_change(simulator, run_playbook, module_examples, tmp_path):
+    (tmp_path / 'rosters').mkdir()
+    playbook = tmp_path / 'examples.yml'
+    playbook.write_text(yaml.safe_dump([{'name': 'examples', 'hosts': 'localhost', 'gather_facts': False,
+                                         'tasks': module_examples('testpress_user_info')}], sort_keys=False))
+    variables = {'testpress_url': simulator.url, 'testpress_admin': 'admin', 'testpress_admin_password': 'admin-pass'}
+    run = run_playbook(playbook, extra_vars=variables)
+    assert run.writes == [] and run.result('Look one student up by email')['count'] == 0
+    export = yaml.safe_load((tmp_path / 'rosters' / 'export.yml').read_text(encoding='utf-8'))
+    assert [entry['username'] for entry in export] == sorted(['admin', 'student0', 'john', 'johnny', 'jdoe'])
+    applied = run_playbook([{'name': 'apply', 'testpress.lms.testpress_roster': {'users': export, 'membership': 'exact'}}])
+    assert applied.writes == [] and not applied.changed

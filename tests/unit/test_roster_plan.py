@@ -36,19 +36,21 @@ def test_the_entry_shape_is_the_field_table_plus_account_and_membership_keys():
 
 
 def test_every_bad_entry_is_named_in_one_error():
+    entries, found = roster.validate_entries([
+        entry('ann', birth_date='31/02/2006'),
+        entry('bob', batches=['UPSC', True]),
+        entry('', city='Salem'),
+        entry('ann'),
+        entry('cid', state='absent', city='Salem'),
+        entry('dev', expires='2031-01-01'),
+        entry('eve', expires='31/01/2031', batches=['UPSC']),
+        'not a dict',
+    ], 'on_create')
     with pytest.raises(roster.RosterError) as caught:
-        roster.validate_entries([
-            entry('ann', birth_date='31/02/2006'),
-            entry('bob', batches=['UPSC', True]),
-            entry('', city='Salem'),
-            entry('ann'),
-            entry('cid', state='absent', city='Salem'),
-            entry('dev', expires='2031-01-01'),
-            entry('eve', expires='31/01/2031', batches=['UPSC']),
-            'not a dict',
-        ], 'on_create')
+        roster.plan_roster(entries, {}, {}, {}, {'protected': set(), 'membership': 'present', 'unlisted_users': 'ignore',
+                                                 'max_removals': 50}, found)
     problems = caught.value.problems
-    assert len(problems) == 8
+    assert entries == [] and problems == found and len(problems) == 8
     assert problems[0].startswith('users[0] (ann): birth_date')
     assert problems[1].startswith('users[1] (bob): batches: item 2 (True)')
     assert problems[2].startswith('users[2] (): username')
@@ -61,8 +63,9 @@ def test_every_bad_entry_is_named_in_one_error():
 
 
 def test_valid_entries_keep_their_order_and_normalised_values():
-    entries = roster.validate_entries([entry('ann', birth_date='03/07/2006', batches=['UPSC', 21], expires='2031-03-31'),
-                                       entry('bob', state='absent')], 'on_create')
+    entries, problems = roster.validate_entries([entry('ann', birth_date='03/07/2006', batches=['UPSC', 21],
+                                                       expires='2031-03-31'), entry('bob', state='absent')], 'on_create')
+    assert problems == []
     assert [item.username for item in entries] == ['ann', 'bob']
     assert entries[0].spec.profile == {'birth_date': '2006-07-03'}
     assert entries[0].items == {BATCHES: ['UPSC', 21]} and entries[0].expires == '2031-03-31'
