@@ -315,13 +315,14 @@ def _plan_entry(entry, record, current, catalogues, membership, protected):
 
 
 def _plan_unlisted(record, unlisted_users):
+    """The change to an account the roster does not list; None when it needs none (already inactive)."""
     username = record['username']
     if unlisted_users == 'delete':
         user_plan = plan_absent(record)
         return UserChange(username, record, None, user_plan, {}, 'delete')
     spec = UserSpec(username, {'is_active': False})
     user_plan = plan_present(spec, record)
-    return UserChange(username, record, spec, user_plan, {}, 'deactivate' if user_plan.changed else None)
+    return UserChange(username, record, spec, user_plan, {}, 'deactivate') if user_plan.changed else None
 
 
 def _position(problem):
@@ -347,7 +348,9 @@ def plan_roster(entries, accounts, current, catalogues, options, problems=()):
     if options['unlisted_users'] != 'ignore':
         listed = set(entry.username for entry in entries)
         for username in sorted(set(accounts) - listed - protected):
-            changes.append(_plan_unlisted(accounts[username], options['unlisted_users']))
+            change = _plan_unlisted(accounts[username], options['unlisted_users'])
+            if change is not None:
+                changes.append(change)
     if problems:
         raise RosterError(sorted(problems, key=_position))
     removals = sum(change.removals() for change in changes)

@@ -110,7 +110,10 @@ def test_unlisted_users_deactivated_except_the_protected_and_the_login_account(s
         ('PUT', USERS + '1881/', False), ('PUT', USERS + '1883/', False)]
     assert [simulator.user(name)['is_active'] for name in SEEDED] == [True, False, True, False, True]
     assert run.result('roster')['summary']['deactivated'] == 2
-    assert run_playbook([task]).writes == []
+    rerun = run_playbook([task])
+    # The accounts already inactive need nothing, and are no roster entries: unchanged counts john alone.
+    assert rerun.writes == [] and rerun.result('roster')['summary'] == dict(
+        created=0, updated=0, deleted=0, deactivated=0, unchanged=1, failed=0)
 
 
 def test_unlisted_users_deleted_except_the_protected_and_the_login_account(simulator, run_playbook):
