@@ -119,3 +119,12 @@ def test_an_export_applies_with_zero_changes(simulator, run_playbook, tmp_path, 
     applied = run_playbook(ROSTER, extra_vars={'roster_file': str(export_file), 'roster_membership': 'exact'})
     assert applied.writes == [] and not applied.changed
     assert applied.result('Bring the institute to the roster')['summary']['unchanged'] == len(simulator.users)
+
+
+def test_an_audit_needs_no_first_password_to_report_accounts_to_create(simulator, run_playbook, tmp_path):
+    report_dir = tmp_path / 'reports'
+    audit = run_playbook(AUDIT, extra_vars={'report_dir': str(report_dir)}, env={'TESTPRESS_INITIAL_PASSWORD': None})
+    markdown, data = read_reports(report_dir)
+    assert audit.writes == [] and data['summary']['created'] == 4
+    assert [row['user'] for row in data['rows'] if row['what'] == 'account'] == list(EXAMPLE)
+    assert 'never-sent-by-an-audit' not in markdown and '| asha | password | (none) | ******** |' in markdown
