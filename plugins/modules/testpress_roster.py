@@ -120,7 +120,7 @@ options:
   unlisted_users:
     description:
       - What to do with accounts on the institute that the roster does not list.
-      - V(ignore) leaves them alone. V(deactivate) sets C(is_active) to V(false) on them (reversible).
+      - V(ignore) leaves them alone. V(deactivate) sets O(users[].is_active=false) on them (reversible).
         V(delete) deletes them and all their data (irreversible).
       - The accounts in O(protected_users), and the account the task logs in with, are never deactivated or
         deleted. With only O(api_token), the login account is read from the token; a token that does not name it

@@ -153,20 +153,21 @@ batches:
     - {id: 21, name: UPSC, expires: "2031-03-31"}
     - {id: 22, name: UPSC Morning Batch, expires: "2031-03-31"}
 added:
-  description: The batches the user joined (in check mode, would join), each as C(id) and C(name).
+  description: The batches the user joined (in check mode, would join), each with its RV(batches[].id) and RV(batches[].name).
   returned: success
   type: list
   elements: dict
   sample:
     - {id: 23, name: UPSC Evening Batch}
 removed:
-  description: The batches the user left (in check mode, would leave), each as C(id) and C(name).
+  description: The batches the user left (in check mode, would leave), each with its RV(batches[].id) and RV(batches[].name).
   returned: success
   type: list
   elements: dict
   sample: []
 updated:
-  description: Batches the user was already in whose subscription end date was set to O(expires), each as C(id) and C(name).
+  description: Batches the user was already in whose subscription end date was set to O(expires), each with its RV(batches[].id)
+    and RV(batches[].name).
   returned: success
   type: list
   elements: dict

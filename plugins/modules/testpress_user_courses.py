@@ -125,14 +125,15 @@ courses:
   sample:
     - {id: 279, name: Language training, title: Language training, slug: language-training}
 added:
-  description: Courses the student was enrolled in (in check mode, would be), as C(id) and C(name) (the title).
+  description: Courses the student was enrolled in (in check mode, would be), each with its RV(courses[].id) and RV(courses[].name).
   returned: success
   type: list
   elements: dict
   sample:
     - {id: 280, name: Entrance Coaching}
 removed:
-  description: Courses the student was withdrawn from (in check mode, would be), as C(id) and C(name) (the title).
+  description: Courses the student was withdrawn from (in check mode, would be), each with its RV(courses[].id) and
+    RV(courses[].name).
   returned: success
   type: list
   elements: dict
