@@ -30,26 +30,3 @@ attributes:
     membership:
       - testpress.lms.testpress
 '''
-
-    # For the modules that only read: ``testpress.lms.attributes.info``.
-    INFO = r'''
-options: {}
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details:
-      - The module only reads; it runs the same in check mode.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-  action_group:
-    description: Use C(group/testpress.lms.testpress) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - testpress.lms.testpress
-'''

@@ -22,7 +22,14 @@ description:
 author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
   - testpress.lms.connection
-  - testpress.lms.attributes.info
+  - testpress.lms.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
 options:
   username:
     description: Only the account with exactly this username.
