@@ -406,6 +406,13 @@ def summarise(changes, applied, failures):
     return summary
 
 
+def checked_concurrency(value):
+    """``concurrency``, within what one client's connection pool and the API's throttle sensibly take."""
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise InputError('concurrency must be between 1 and %d, got %d' % (MAX_CONCURRENCY, value))
+    return value
+
+
 def login_account(params):
     """The username the task logs in as: never deactivated or deleted by the roster."""
     return params.get('api_username') or token_username(params.get('api_token'))
@@ -420,8 +427,7 @@ def roster_options(params):
         raise InputError('unlisted_users=%s needs to know the account this task logs in with, to protect it; '
                          'api_token does not name it: give api_username/api_password, or list the account '
                          'in protected_users' % params['unlisted_users'])
-    if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
-        raise InputError('concurrency must be between 1 and %d, got %d' % (MAX_CONCURRENCY, params['concurrency']))
+    checked_concurrency(params['concurrency'])
     if params['max_removals'] < 0:
         raise InputError('max_removals must be zero or more, got %d' % params['max_removals'])
     return {'membership': params['membership'], 'unlisted_users': params['unlisted_users'],
@@ -544,9 +550,7 @@ def find_accounts(api, params, concurrency):
 def run_user_info(module):
     """``testpress_user_info``: the accounts asked for, each in the shape of a roster entry."""
     params = module.params
-    concurrency = params['concurrency']
-    if not 1 <= concurrency <= MAX_CONCURRENCY:
-        raise InputError('concurrency must be between 1 and %d, got %d' % (MAX_CONCURRENCY, concurrency))
+    concurrency = checked_concurrency(params['concurrency'])
     include = set(params['include'] or [])
     with_expiry = 'expires' in include
     kinds = [kind for kind in MEMBERSHIP_KINDS if kind.option in include or (kind is BATCHES and with_expiry)]
