@@ -26,9 +26,9 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._parallel import in_parallel
 from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     BATCHES,
     COURSES,
@@ -89,41 +89,6 @@ def token_username(token):
         return None
     username = claims.get('username') if isinstance(claims, dict) else None
     return username if isinstance(username, str) and username else None
-
-
-def in_parallel(func, items, concurrency):
-    """``[func(item) for item in items]``, run by ``concurrency`` threads, in the order given.
-
-    Each thread takes the next item until none is left: one thread per worker rather than a future
-    per item, which at 10,000 items costs more CPU than the calls. The first error is raised once
-    every thread has stopped.
-    """
-    items = list(items)
-    if concurrency <= 1 or len(items) <= 1:
-        return [func(item) for item in items]
-    results, errors = [None] * len(items), []
-    queue = iter(range(len(items)))
-    lock = threading.Lock()
-
-    def work():
-        while not errors:
-            with lock:
-                index = next(queue, None)
-            if index is None:
-                return
-            try:
-                results[index] = func(items[index])
-            except Exception as err:  # pylint: disable=broad-except  # re-raised in the caller's thread
-                errors.append(err)
-
-    threads = [threading.Thread(target=work, daemon=True) for _worker in range(min(concurrency, len(items)))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
 
 
 # ---------------------------------------------------------------- read
