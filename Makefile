@@ -37,12 +37,12 @@ help:
 	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
 	@echo "make build        build the collection artifact into .build/dist"
 	@echo "make ee           make build, then write the execution environment's build context into .build/ee"
-	@echo "make venv         create/refresh .venv from requirements-test.txt"
+	@echo "make venv         create/refresh .venv from requirements-test.txt (ansible-core as constraints.txt pins it)"
 	@echo "make clean        remove build output (keeps .venv); make distclean removes .venv too"
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-test.txt
+$(STAMP): requirements.txt requirements-test.txt constraints.txt
 	@if [[ ! -x "$(BIN)/python" ]]; then echo "== creating $(VENV)"; $(PYTHON) -m venv "$(VENV)"; fi
 	"$(BIN)/python" -m pip install -q --upgrade pip
 	"$(BIN)/python" -m pip install -q -r requirements-test.txt

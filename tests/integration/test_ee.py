@@ -30,7 +30,7 @@ EE_FILE = 'execution-environment.yml'
 DEPRECATED_BASE = 'quay.io/ansible/ansible-runner'
 # Top-level paths of the repo that only serve development and must stay out of the artifact.
 NOT_SHIPPED = ('tests/', 'scripts/', '.venv/', '.build/', '.ansible/', '.git/', '.ci/', 'Makefile',
-               'requirements-test.txt', 'pytest.ini')
+               'requirements', 'constraints.txt', 'pytest.ini')
 
 
 def run(command, cwd, env=None):
@@ -82,13 +82,17 @@ def test_the_build_file_names_a_maintained_base_image_and_ansible(built):
     assert definition['version'] == 3
     base = definition['images']['base_image']['name']
     assert not base.startswith(DEPRECATED_BASE), 'the ansible-runner base image is deprecated'
+    # A tag that moves (latest, or none) gives another OS on each rebuild: pin a version or a digest.
+    assert re.search(r':\d+(\.\d+)+$|@sha256:[0-9a-f]{64}$', base), 'the EE base image is not pinned by version: %s' % base
     text = build_file(built['context'])
     assert 'ARG EE_BASE_IMAGE="%s"' % base in text
-    # The controller's ansible-core range (requirements.txt) is the one the EE installs.
-    core = requirement(text_lines(REPO_ROOT / 'requirements.txt'), 'ansible-core')
+    # The EE installs the exact ansible-core and ansible-runner the tests run.
+    core = requirement(text_lines(REPO_ROOT / 'constraints.txt'), 'ansible-core')
+    runner = requirement(text_lines(REPO_ROOT / 'requirements-test.txt'), 'ansible-runner')
     assert definition['dependencies']['ansible_core']['package_pip'] == core
+    assert definition['dependencies']['ansible_runner']['package_pip'] == runner
     refs = re.search(r'ARG ANSIBLE_INSTALL_REFS="([^"]*)"', text).group(1)
-    assert core in refs and 'ansible-runner' in refs
+    assert core in refs and runner in refs
     python = definition['dependencies']['python_interpreter']['python_path']
     assert 'ARG PYCMD="%s"' % python in text
 
