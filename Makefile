@@ -25,9 +25,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
-	@echo "make test         pytest tests/unit tests/integration, then lint, then sanity (what CI runs)"
-	@echo "make pytest       pytest tests/unit tests/integration in one run"
-	@echo "make unit         pytest tests/unit"
+	@echo "make test         pytest tests/unit tests/simulator/tests tests/integration, then lint, then sanity (what CI runs)"
+	@echo "make pytest       pytest tests/unit tests/simulator/tests tests/integration in one run"
+	@echo "make unit         pytest tests/unit tests/simulator/tests"
 	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
 	@echo "make reliability  check docs/reliability.md against the last pytest run (reliability-docs rewrites it)"
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
@@ -56,7 +56,7 @@ test: pytest reliability lint sanity
 
 # pytest exits 5 when it collected nothing: that is not a pass. PYTEST_ARGS="-k name" selects tests.
 unit: venv
-	$(PYTEST) tests/unit $(PYTEST_ARGS)
+	$(PYTEST) tests/unit tests/simulator/tests $(PYTEST_ARGS)
 
 integration: venv
 	$(PYTEST) tests/integration $(PYTEST_ARGS)
@@ -64,7 +64,7 @@ integration: venv
 # The JUnit XML feeds docs/reliability.md's table (scripts/reliability_report.py).
 pytest: venv
 	@mkdir -p .build
-	$(PYTEST) --junitxml=.build/junit.xml tests/unit tests/integration $(PYTEST_ARGS)
+	$(PYTEST) --junitxml=.build/junit.xml tests/unit tests/simulator/tests tests/integration $(PYTEST_ARGS)
 
 reliability:
 	python3 scripts/reliability_report.py .build/junit.xml --check docs/reliability.md

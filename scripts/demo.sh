@@ -19,7 +19,7 @@ cd "$ROOT"
 for tool in ansible-playbook ansible-galaxy ansible; do
     command -v "$tool" >/dev/null || { echo "$tool not found: run 'make demo' (it uses .venv)" >&2; exit 2; }
 done
-[[ -f tests/simulator/server.py ]] || { echo "tests/simulator/server.py not found" >&2; exit 2; }
+[[ -f tests/simulator/__main__.py ]] || { echo "tests/simulator/__main__.py not found" >&2; exit 2; }
 
 "$ROOT/scripts/build.sh"
 
@@ -43,7 +43,7 @@ stop_simulator() {
 trap stop_simulator EXIT
 trap 'exit 130' INT TERM
 
-"$PY" tests/simulator/server.py --host 127.0.0.1 --port "$PORT" >"$LOG/simulator.log" 2>&1 &
+"$PY" tests/simulator --host 127.0.0.1 --port "$PORT" >"$LOG/simulator.log" 2>&1 &
 SIM_PID=$!
 URL="http://127.0.0.1:$PORT"
 

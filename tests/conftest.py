@@ -7,7 +7,7 @@
    repo root, `<tmp>` first on sys.path and in ANSIBLE_COLLECTIONS_PATH. `COLLECTIONS_ROOT` is `<tmp>`.
    When the repo already lives at `.../ansible_collections/testpress/lms` (ansible-test), that tree is used.
 2. Fixtures:
-   - `simulator`: the Testpress API simulator (tests/simulator/server.py), one server per session,
+   - `simulator`: the Testpress API simulator (the `tests/simulator` package), one server per session,
      reset to its seed (state, log, faults, config) before each test.
    - `sim_env`: TESTPRESS_URL / TESTPRESS_USERNAME / TESTPRESS_PASSWORD for the simulator's admin.
 """
@@ -38,7 +38,7 @@ if COLLECTIONS_ROOT not in sys.path:
 os.environ["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
     p for p in (COLLECTIONS_ROOT, os.environ.get("ANSIBLE_COLLECTIONS_PATH")) if p)
 
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator  # noqa: E402
+from ansible_collections.testpress.lms.tests.simulator import Simulator  # noqa: E402
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin-pass"

@@ -26,7 +26,7 @@ os.symlink(REPO, os.path.join(COLLECTIONS, 'ansible_collections', 'testpress', '
 sys.path.insert(0, COLLECTIONS)
 
 from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressAPI, TestpressClient  # noqa: E402
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator  # noqa: E402
+from ansible_collections.testpress.lms.tests.simulator import Simulator  # noqa: E402
 
 
 def timed(label, calls, func):

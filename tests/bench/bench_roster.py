@@ -33,7 +33,7 @@ os.symlink(REPO, os.path.join(COLLECTIONS, 'ansible_collections', 'testpress', '
 sys.path.insert(0, COLLECTIONS)
 
 from ansible_collections.testpress.lms.plugins.filter.roster_csv import roster_to_csv  # noqa: E402
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator  # noqa: E402
+from ansible_collections.testpress.lms.tests.simulator import Simulator  # noqa: E402
 
 LOGIN = '/api/v2.5/auth-token/'
 ADMIN = {'api_username': 'admin', 'api_password': 'admin-pass'}

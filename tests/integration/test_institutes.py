@@ -12,7 +12,7 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator
+from ansible_collections.testpress.lms.tests.simulator import Simulator
 
 INSTITUTES = ('north', 'south', 'east')
 NO_ENVIRONMENT = {'TESTPRESS_URL': None, 'TESTPRESS_USERNAME': None, 'TESTPRESS_PASSWORD': None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator
+from ansible_collections.testpress.lms.tests.simulator import Simulator
 
 USERS = '/api/v2.5/admin/users/'
 

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.testpress.lms.plugins.module_utils import _client
 from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressAPI, TestpressClient, error_message
 from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError, TokenRejected, UntrustedCertificate
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator
+from ansible_collections.testpress.lms.tests.simulator import Simulator
 
 USERS = '/api/v2.5/admin/users/'
 

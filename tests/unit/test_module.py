@@ -13,7 +13,7 @@ from ansible.module_utils.common.warnings import get_warning_messages
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator
+from ansible_collections.testpress.lms.tests.simulator import Simulator
 
 USERS = '/api/v2.5/admin/users/'
 

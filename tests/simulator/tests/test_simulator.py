@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, testpress.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The Testpress API simulator, over real HTTP: the API's shapes and every Known trap of API.md."""
+"""The Testpress API simulator, over real HTTP: the API's shapes and each of its surprises (docs/api-behaviour.md)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.testpress.lms.tests.simulator.server import Simulator
+from ansible_collections.testpress.lms.tests.simulator import Simulator
 
 requests = pytest.importorskip("requests")
 
 USERS = "/api/v2.5/admin/users/"
 LOGIN = "/api/v2.5/auth-token/"
-SERVER = Path(__file__).resolve().parent.parent / "simulator" / "server.py"
+SIMULATOR_DIR = Path(__file__).resolve().parent.parent
 
 
 class Api:
@@ -93,10 +93,10 @@ def test_non_admin_token_is_403(simulator):
     assert answer.json() == {"detail": "You do not have permission to perform this action."}
 
 
-# ---------------------------------------------------------------- Known trap 1: state
+# ---------------------------------------------------------------- state
 
 
-def test_trap1_state_is_written_as_code_and_read_as_name(simulator, api):
+def test_state_is_written_as_code_and_read_as_name(simulator, api):
     answer = create(api, username="ann", state="IN-TN")
     assert answer.status_code == 201
     assert answer.json()["state"] == "Tamil Nadu"
@@ -111,23 +111,23 @@ def test_trap1_state_is_written_as_code_and_read_as_name(simulator, api):
                                         ("IN-DH", "Dadra and Nagar Haveli and Daman and Diu"), ("IN-OR", "Odisha"),
                                         ("IN-OD", "Odisha"), ("IN-UL", "Uttarakhand"), ("IN-CT", "Chhattisgarh"),
                                         ("IN-DD", "Daman and Diu"), ("IN-DN", "Dadra and Nagar Haveli")])
-def test_trap1_old_and_new_state_codes(api, code, name):
+def test_old_and_new_state_codes(api, code, name):
     answer = create(api, username="ann", state=code)
     assert answer.status_code == 201, answer.text
     assert (answer.json()["state"], answer.json()["state_code"]) == (name, code)
 
 
 @pytest.mark.parametrize("bad", ["XX", "Tamil Nadu", "in-tn", "TN"])
-def test_trap1_unknown_state_is_400(api, bad):
+def test_unknown_state_is_400(api, bad):
     answer = create(api, username="ann", state=bad)
     assert answer.status_code == 400
     assert answer.json() == {"state": ["\"%s\" is not a valid choice." % bad]}
 
 
-# ---------------------------------------------------------------- Known trap 2: birth_date
+# ---------------------------------------------------------------- birth_date
 
 
-def test_trap2_birth_date_reads_in_two_formats(simulator, api):
+def test_birth_date_reads_in_two_formats(simulator, api):
     user = create(api, username="ann", birth_date="03/07/2016").json()
     assert user["birth_date"] == "03/07/2016"
     simulator.date_format = "iso"
@@ -136,16 +136,16 @@ def test_trap2_birth_date_reads_in_two_formats(simulator, api):
 
 
 @pytest.mark.parametrize("bad", ["2016-07-03", "31/02/2020", "13/13/2013", "yesterday", 20160703])
-def test_trap2_birth_date_is_written_only_as_dd_mm_yyyy(api, bad):
+def test_birth_date_is_written_only_as_dd_mm_yyyy(api, bad):
     answer = create(api, username="ann", birth_date=bad)
     assert answer.status_code == 400
     assert answer.json() == {"birth_date": ["Date has wrong format. Use one of these formats instead: DD/MM/YYYY."]}
 
 
-# ---------------------------------------------------------------- Known trap 3: ?q= substring
+# ---------------------------------------------------------------- ?q= substring
 
 
-def test_trap3_q_is_a_substring_search_over_username_and_email(api):
+def test_q_is_a_substring_search_over_username_and_email(api):
     found = [u["username"] for u in api.get(USERS, params={"q": "john"}).json()["results"]]
     assert sorted(found) == ["jdoe", "john", "johnny"]   # johnny by username, jdoe by john.doe@ email
     found = [u["username"] for u in api.get(USERS, params={"q": "JOHNNY"}).json()["results"]]
@@ -162,10 +162,10 @@ def test_find_by_email_is_exact_and_carries_batches(api):
     assert api.get(USERS, params={"email": "john.doe"}).json()["count"] == 0
 
 
-# ---------------------------------------------------------------- Known trap 4: pages of 20
+# ---------------------------------------------------------------- pages of 20
 
 
-def test_trap4_a_user_in_25_batches_needs_two_pages(simulator, api):
+def test_a_user_in_25_batches_needs_two_pages(simulator, api):
     user_id = simulator.add_user("ann", batches=["Batch %02d" % i for i in range(1, 26)])
     path = "%s%d/batches/" % (USERS, user_id)
     first = api.get(path).json()
@@ -182,7 +182,7 @@ def test_trap4_a_user_in_25_batches_needs_two_pages(simulator, api):
     assert answer.json() == {"detail": "Invalid page."}
 
 
-def test_trap4_next_links_keep_the_query(simulator, api):
+def test_next_links_keep_the_query(simulator, api):
     for i in range(25):
         simulator.add_user("johnny%02d" % i)
     page = api.get(USERS, params={"q": "johnny"}).json()
@@ -191,7 +191,7 @@ def test_trap4_next_links_keep_the_query(simulator, api):
     assert api.get(USERS, params={"q": "johnny", "page": "x"}).status_code == 404
 
 
-def test_trap4_courses_are_paginated_too(simulator, api):
+def test_courses_are_paginated_too(simulator, api):
     user_id = simulator.add_user("ann", courses=["Course %02d" % i for i in range(1, 26)])
     page = api.get("%s%d/courses/" % (USERS, user_id)).json()
     assert (page["count"], len(page["results"])) == (25, 20)
@@ -200,10 +200,10 @@ def test_trap4_courses_are_paginated_too(simulator, api):
     assert catalogue["count"] == 37 and len(catalogue["results"]) == 20 and catalogue["next"]
 
 
-# ---------------------------------------------------------------- Known trap 5: delete under v2.2
+# ---------------------------------------------------------------- delete under v2.2
 
 
-def test_trap5_delete_lives_under_v2_2_only(simulator, api):
+def test_delete_lives_under_v2_2_only(simulator, api):
     user_id = uid(simulator, "johnny")
     answer = api.delete("%s%d/" % (USERS, user_id))
     assert answer.status_code == 405
@@ -218,10 +218,10 @@ def test_trap5_delete_lives_under_v2_2_only(simulator, api):
     assert api.delete("/api/v2.2/admin/users/%d/" % user_id).json() == {"detail": "Not found."}
 
 
-# ---------------------------------------------------------------- Known trap 6: password
+# ---------------------------------------------------------------- password
 
 
-def test_trap6_password_is_never_read_and_password_hash_is(simulator, api):
+def test_password_is_never_read_and_password_hash_is(simulator, api):
     created = create(api, username="ann", password="s3cret!").json()
     path = "%s%d/" % (USERS, created["id"])
     reads = [created, api.get(path).json(), api.get(USERS, params={"q": "ann"}).json()["results"][0],
@@ -236,10 +236,10 @@ def test_trap6_password_is_never_read_and_password_hash_is(simulator, api):
     assert Api(simulator, "ann", "n3w-pass").session    # the new password logs in (then 403: not admin)
 
 
-# ---------------------------------------------------------------- Known trap 7: redundant membership calls
+# ---------------------------------------------------------------- redundant membership calls
 
 
-def test_trap7_adding_a_held_batch_or_removing_a_missing_one_is_400(simulator, api):
+def test_adding_a_held_batch_or_removing_a_missing_one_is_400(simulator, api):
     user_id = uid(simulator, "john")          # in UPSC (21) and UPSC Morning Batch (22)
     path = "%s%d/batches/" % (USERS, user_id)
     answer = api.post(path, json={"batches": [21, 23]})
@@ -253,7 +253,7 @@ def test_trap7_adding_a_held_batch_or_removing_a_missing_one_is_400(simulator, a
     assert simulator.user_batch_ids("john") == [21, 22]     # nothing applied by a 400
 
 
-def test_trap7_courses_too(simulator, api):
+def test_courses_too(simulator, api):
     user_id = uid(simulator, "john")          # in course 278
     path = "%s%d/courses/" % (USERS, user_id)
     assert api.post(path, json={"courses": [278]}).status_code == 400
@@ -298,10 +298,10 @@ def test_subscriptions_view_and_set_expiry(simulator, api):
     assert api.post(path, json={"batches": [22], "expires": "30/06/2031"}).status_code == 400
 
 
-# ---------------------------------------------------------------- Known trap 8: a create answered 502 happened
+# ---------------------------------------------------------------- a create answered 502 happened
 
 
-def test_trap8_create_answered_502_was_applied_and_the_retry_meets_already_exists(simulator, api):
+def test_create_answered_502_was_applied_and_the_retry_meets_already_exists(simulator, api):
     simulator.inject(502, method="POST", path=USERS, apply=True)
     answer = create(api, username="ann")
     assert answer.status_code == 502
@@ -557,7 +557,7 @@ def test_ten_thousand_users_are_quick(simulator, api):
 
 
 def test_cli_starts_answers_and_stops(tmp_path):
-    proc = subprocess.Popen([sys.executable, str(SERVER), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, str(SIMULATOR_DIR), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline().strip()
         assert line.startswith("simulator listening on http://127.0.0.1:")
@@ -790,7 +790,7 @@ def test_the_certificate_files_go_with_the_server():
 
 
 def test_cli_serves_https_and_prints_the_ca_path():
-    proc = subprocess.Popen([sys.executable, str(SERVER), "--port", "0", "--tls"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, str(SIMULATOR_DIR), "--port", "0", "--tls"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = proc.stdout.readline().strip().rsplit(" ", 1)[1]
         ca_line = proc.stdout.readline().strip()
