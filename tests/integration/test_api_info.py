@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""testpress.lms.testpress_api_info and playbooks/preflight.yml against the simulator: every check a read, zero
+writes; a listing switched off fails its check by name, says what it affects, and fails the playbook."""
+
+from __future__ import annotations
+
+import pytest
+
+MODULE = 'testpress.lms.testpress_api_info'
+PLAYBOOK = 'playbooks/preflight.yml'
+COURSES_LISTING = '/api/v2.5/admin/users/*/courses/'
+CHECK_NAMES = ['login', 'admin', 'me', 'user_list', 'embedded_batches', 'user_flags', 'user_state', 'user_birth_date',
+               'user_custom_fields', 'user_batches', 'user_courses', 'user_subscriptions', 'batch_search',
+               'course_search', 'latency']
+
+
+def preflight(name='preflight', **args):
+    return {'name': name, MODULE: args}
+
+
+def by_name(result):
+    return dict((check['name'], check) for check in result['checks'])
+
+
+def only_reads(run):
+    """Every request of the run but the login is a GET, and the simulator logged no write."""
+    assert run.writes == []
+    assert set(entry['method'] for entry in run.log if entry['path'] != '/api/v2.5/auth-token/') == {'GET'}
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_every_check_passes_against_the_simulator_with_reads_alone(simulator, run_playbook, check_mode):
+    run = run_playbook([preflight(concurrency=16)], check=check_mode)
+    result = run.result('preflight')
+    assert [check['name'] for check in result['checks']] == CHECK_NAMES
+    assert [check['name'] for check in result['checks'] if not check['ok']] == []
+    assert not result['changed']
+    only_reads(run)
+    checks = by_name(result)
+    assert checks['user_state']['detail'].startswith('read back as a name')
+    assert 'DD/MM/YYYY' in checks['user_birth_date']['detail']
+    estimate = result['estimate']
+    users = len(simulator.users)
+    assert estimate['users'] == users and estimate['concurrency'] == 16
+    assert estimate['audit_calls'] == 1 + estimate['pages'] + users
+    assert estimate['apply_calls'] == estimate['audit_calls'] + users
+    assert 0 < estimate['audit_seconds'] <= estimate['apply_seconds']
+
+
+
+def test_the_playbook_prints_the_table_and_passes(simulator, run_playbook):
+    for number in range(30):
+        simulator.add_user('bulk-%02d' % number)
+    run = run_playbook(PLAYBOOK, verbosity=0)
+    table = run.result('Show the checks')['msg']
+    assert table[0].split() == ['check', 'result', 'roster', 'detail']
+    assert [line.split()[0] for line in table[1:]] == CHECK_NAMES
+    assert all(line.split()[1] == 'ok' for line in table[1:])
+    assert 'next links on api_url, numbered: pages read in parallel' in run.stdout
+    assert '35 accounts' in run.result('Show the expected time of an audit and an apply')['msg']
+    assert run.result('Fail when a check the roster needs failed')['_status'] == 'skipped'
+    only_reads(run)
+
+
+def test_a_courses_listing_switched_off_fails_its_check_and_the_playbook(simulator, run_playbook):
+    simulator.inject(status=404, method='GET', path=COURSES_LISTING, times=None)
+    run = run_playbook(PLAYBOOK, verbosity=0, expect_failure=True)
+    checks = by_name(run.result('Check the institute, reading only'))
+    failed = [name for name, check in checks.items() if not check['ok']]
+    assert failed == ['user_courses']
+    assert checks['user_courses']['detail'].endswith('courses/: 404 Not found.')
+    assert 'testpress_roster: courses' in checks['user_courses']['affects']
+    table = run.result('Show the checks')['msg']
+    row = table.index([line for line in table if line.startswith('user_courses')][0])
+    assert row and 'FAILED' in table[row] and 'needs' in table[row]
+    assert 'affects: testpress_user_courses; testpress_roster: courses' in table[row + 1]
+    assert 'user_courses failed' in run.result('Fail when a check the roster needs failed')['msg']
+    only_reads(run)

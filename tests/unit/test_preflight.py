@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The preflight's pure parts (plugins/module_utils/_preflight.py): each answer judged, and the estimate."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.testpress.lms.plugins.module_utils import _preflight as preflight
+from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
+
+API_URL = 'https://demo.testpress.in'
+USERS = API_URL + '/api/v2.5/admin/users/'
+
+
+def page(count, results=20, next_url=USERS + '?page=2', per_page=20):
+    return {'count': count, 'next': next_url, 'previous': None, 'per_page': per_page,
+            'results': [{'id': n, 'username': 'u%d' % n, 'batches': []} for n in range(results)]}
+
+
+def test_every_check_is_reported_with_what_it_affects():
+    entry = preflight.check('user_courses', False, 'GET ...: 404 Not found.')
+    assert entry == {'name': 'user_courses', 'ok': False, 'detail': 'GET ...: 404 Not found.',
+                     'affects': ['testpress_user_courses', 'testpress_roster: courses', 'testpress_user_info: include courses'],
+                     'needed_by_roster': True}
+    assert all(affects for affects, _needed in preflight.CHECKS.values())
+    assert [name for name, (_affects, needed) in preflight.CHECKS.items() if not needed] == ['me', 'latency']
+
+
+def test_a_user_list_on_the_institute_numbered_by_page_is_read_in_parallel():
+    ok, detail, facts = preflight.judge_user_list(page(45), API_URL)
+    assert ok and facts == {'users': 45, 'per_page': 20, 'parallel': True}
+    assert detail == '45 accounts, 20 a page, 3 pages; next links on api_url, numbered: pages read in parallel'
+
+
+def test_next_links_elsewhere_or_unnumbered_are_noted_not_failed():
+    ok, detail, facts = preflight.judge_user_list(page(45, next_url='http://proxy.local/api/v2.5/admin/users/?cursor=abc'),
+                                                  API_URL)
+    assert ok and not facts['parallel']
+    assert 'next links point to http://proxy.local, not to api_url (https://demo.testpress.in)' in detail
+    assert 'no page number 2: the pages are read one after another' in detail
+
+
+@pytest.mark.parametrize('answer, problem', [
+    ([], 'not a page of accounts'),
+    ({'results': [], 'count': None}, 'no count of accounts'),
+    ({'results': [], 'count': 3, 'next': 7}, 'the next link is not a URL'),
+    (page(45, next_url=None), 'count says 45 accounts but the first page holds 20 and has no next link'),
+])
+def test_a_user_list_the_collection_cannot_read_fails(answer, problem):
+    ok, detail, facts = preflight.judge_user_list(answer, API_URL)
+    assert not ok and facts is None and problem in detail
+
+
+def test_without_per_page_the_page_size_is_the_first_page_length():
+    answer = page(45, results=10)
+    del answer['per_page']
+    assert preflight.judge_user_list(answer, API_URL)[2]['per_page'] == 10
+
+
+def test_embedded_batches_must_be_records_with_id_and_name():
+    assert preflight.judge_embedded_batches([{'username': 'a', 'batches': [{'id': 1, 'name': 'UPSC'}]}])[0]
+    ok, detail = preflight.judge_embedded_batches([{'username': 'a'}])
+    assert not ok and 'does not embed batches' in detail
+    ok, detail = preflight.judge_embedded_batches([{'username': 'a', 'batches': ['UPSC']}])
+    assert not ok and "account 'a'" in detail and "not {id, name}: 'UPSC'" in detail
+    assert preflight.judge_embedded_batches([]) == (True, 'not confirmed: the first page holds no account')
+
+
+def test_flags_must_be_read_back():
+    assert preflight.judge_flags({'is_active': True, 'is_blocked': False}) == (True, 'read back: is_active true, is_blocked false')
+    ok, detail = preflight.judge_flags({'username': 'asha', 'is_active': True})
+    assert not ok and "'asha' reads back without is_blocked: a task that sets it reports a change on every run" in detail
+
+
+@pytest.mark.parametrize('record, ok, words', [
+    ({'state': 'IN-TN'}, True, 'as a code (IN-TN)'),
+    ({'state': 'IN-OR'}, True, 'as a code (IN-OR)'),
+    ({'state': 'Tamil Nadu', 'state_code': 'IN-TN'}, True, 'with state_code IN-TN beside it'),
+    ({'state': 'Orissa'}, True, 'without state_code; compared as the code IN-OD'),
+    ({'state': '', 'state_code': None}, True, 'not confirmed'),
+    ({'state': 'Atlantis'}, False, "'Atlantis', neither an ISO 3166-2:IN code nor a known state name"),
+])
+def test_state_spellings(record, ok, words):
+    result = preflight.judge_state(record)
+    assert result[0] is ok and words in result[1]
+
+
+@pytest.mark.parametrize('value, ok, words', [
+    ('03/07/1994', True, 'DD/MM/YYYY'),
+    ('1994-07-03', True, 'YYYY-MM-DD'),
+    (None, True, 'not confirmed'),
+    ('July 3, 1994', False, "'July 3, 1994', neither DD/MM/YYYY nor YYYY-MM-DD"),
+])
+def test_birth_date_spellings(value, ok, words):
+    result = preflight.judge_birth_date({'birth_date': value})
+    assert result[0] is ok and words in result[1]
+
+
+def test_custom_fields_must_be_an_object():
+    assert preflight.judge_custom_fields({'custom_fields': {'Roll Number': 'R-1'}}) == (True, 'an object of 1 field')
+    assert not preflight.judge_custom_fields({'username': 'a'})[0]
+
+
+def test_a_batch_listing_agrees_with_the_embedded_batches_unless_they_may_be_cut():
+    items = [{'id': 1, 'name': 'UPSC'}, {'id': 2, 'name': 'NEET'}]
+    assert preflight.judge_members(BATCHES, items, items[:2]) == (True, 'a page of {id, name}: 2 items, as the user list embeds them')
+    ok, detail = preflight.judge_members(BATCHES, items, items[:1])
+    assert not ok and 'embeds 1 batches for the account but its listing has 2' in detail
+    many = [{'id': n, 'name': 'B%d' % n} for n in range(25)]
+    assert preflight.judge_members(BATCHES, many, many[:20]) == (True, 'a page of {id, name}: 25 items, of which the user list embeds 20')
+
+
+def test_a_course_listing_of_the_wrong_shape_fails_and_an_empty_one_is_unconfirmed():
+    ok, detail = preflight.judge_members(COURSES, [{'id': 1, 'name': 'no title'}])
+    assert not ok and detail == "the listing of courses: an item is not {id, title}: ['id', 'name']"
+    assert preflight.judge_members(COURSES, []) == (True, 'a page of {id, title}: 0 items (the shape of an item not seen)')
+
+
+def test_subscriptions_carry_a_batch_and_an_expiry():
+    good = [{'id': 5001, 'batch': {'id': 21, 'name': 'UPSC'}, 'expires': None}]
+    assert preflight.judge_subscriptions(good) == (True, 'a page of {id, batch, expires}: 1 item')
+    assert not preflight.judge_subscriptions([{'id': 5001, 'batch': 21, 'expires': None}])[0]
+
+
+def test_a_search_must_find_the_exact_name():
+    found = [{'id': 1, 'name': 'UPSC'}, {'id': 2, 'name': 'UPSC Morning Batch'}]
+    assert preflight.judge_search(BATCHES, 'UPSC', found) == (True, "searching 'UPSC' finds it exactly among 2 results")
+    ok, detail = preflight.judge_search(BATCHES, 'UPSC Evening', found)
+    assert not ok and detail.startswith("searching 'UPSC Evening': no batch named 'UPSC Evening'")
+    assert preflight.judge_search(COURSES, None, []) == (True, 'not confirmed: the institute has no courses to search for')
+
+
+def test_me_names_the_login_account_where_served():
+    assert preflight.judge_me({'id': 17, 'username': 'admin'}, 'admin') == (True, "names the account 'admin' (id 17)")
+    assert preflight.judge_me(None, 'admin')[0]
+    assert preflight.judge_me({'id': 17, 'username': 'other'}, 'admin') == (False, "names 'other', not the account logged in ('admin')")
+    assert preflight.judge_me({'id': 17, 'username': 'other'}, None)[0]
+
+
+def test_the_estimate_of_an_audit_and_an_apply():
+    estimate = preflight.estimate_times(10000, 20, 0.02, 8)
+    assert estimate == {'users': 10000, 'pages': 500, 'concurrency': 8, 'read_latency_ms': 20.0,
+                        'audit_calls': 10501, 'audit_seconds': 26.288, 'apply_calls': 20501, 'apply_seconds': 51.288}
+    # login and first page, then 499 pages and 10,000 courses reads 8 at a time
+    assert estimate['audit_seconds'] == pytest.approx(0.04 + (499 + 10000) * 0.02 / 8, abs=0.001)
+
+
+def test_pages_read_one_after_another_and_a_rate_limit_lengthen_the_estimate():
+    parallel = preflight.estimate_times(10000, 20, 0.02, 8)
+    serial = preflight.estimate_times(10000, 20, 0.02, 8, parallel=False)
+    assert serial['audit_seconds'] - parallel['audit_seconds'] == pytest.approx(499 * 0.02 * 7 / 8, abs=0.001)
+    limited = preflight.estimate_times(10000, 20, 0.02, 8, rate_limit=50)
+    assert limited['audit_seconds'] == 10501 / 50 and limited['apply_seconds'] == 20501 / 50
+
+
+def test_the_account_looked_at_is_not_the_login_and_has_the_most_fields():
+    results = [{'username': 'admin', 'state': 'IN-TN', 'birth_date': '01/01/2000', 'batches': [1]},
+               {'username': 'bare'},
+               {'username': 'full', 'state': 'IN-TN', 'birth_date': '01/01/2000'}]
+    assert preflight.pick_account(results, 'admin')['username'] == 'full'
+    assert preflight.pick_account(results[:1], 'admin')['username'] == 'admin'
+    assert preflight.pick_account([], 'admin') is None
