@@ -4,88 +4,229 @@
 
 """``drift_report`` and ``drift_markdown``: a roster task's result (check mode: the audit) as a report.
 
-``drift_report`` gives the rows a reviewer reads (user, what differs, platform value, roster value)
-with the summary; ``drift_markdown`` renders them as a Markdown table for a pull request. Their
-documentation is in ``drift_report.yml`` and ``drift_markdown.yml``.
+``drift_report`` keeps every difference as a row (user, what, platform value, roster value; ``null`` for
+an empty value) for tools; ``drift_markdown`` renders them for a pull request comment, within the size a
+comment takes. Every value in the Markdown comes from the platform or the roster, which students and
+contributors write: it is shown as a code span, so no HTML, link, image, mention or emphasis renders.
+Their documentation is in ``drift_report.yml`` and ``drift_markdown.yml``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-ABSENT = '(none)'
-MEMBERSHIP_MOVES = (
-    ('added', 'not a member', 'member'),
-    ('removed', 'member', 'not a member'),
-)
+# The profile options ``redact`` hides: contact details, birth date and address.
+PERSONAL_OPTIONS = ('email', 'phone', 'birth_date', 'address1', 'address2', 'city', 'zip', 'state_code')
+REDACTED = 'differs'
+SUMMARY_KEYS = ('created', 'updated', 'deleted', 'deactivated', 'unchanged', 'failed')
+MEMBERSHIPS = (('batches', 'batch'), ('courses', 'course'))
+# A pull request comment takes at most 65,536 characters.
+MAX_CHARS = 65536
+MAX_ROWS = 1000
+FULL_REPORT = 'drift-report.json'
+# A line break would end a table row; a run of backticks is fenced by a longer one.
+LINE_BREAKS = re.compile(r'[\r\n\u2028\u2029\x85\x0b\x0c]+')
+BACKTICKS = re.compile(r'`+')
 
 
-def _shown(value):
-    if value is None or value == '':
-        return '(empty)'
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    if isinstance(value, Mapping):
-        return ', '.join('%s: %s' % (name, _shown(item)) for name, item in sorted(value.items()))
-    return str(value)
+def _plural(count, noun, plural=None):
+    return '%d %s' % (count, noun if count == 1 else plural or noun + 's')
+
+
+def _value(value):
+    """A value as the report keeps it: None for an empty one."""
+    return None if value is None or value == '' else value
+
+
+def _row(user, what, platform, roster, item=None):
+    row = {'user': user, 'what': what}
+    if item is not None:
+        row['item'] = item
+    row.update(platform=_value(platform), roster=_value(roster))
+    return row
+
+
+def _field_rows(user, before, after):
+    """One row per profile option that differs; one per custom field that differs."""
+    for option, value in after.items():
+        if option == 'username':
+            continue
+        if option == 'custom_fields' and isinstance(value, Mapping):
+            current = dict((str(name).casefold(), item) for name, item in (before.get(option) or {}).items())
+            for name, item in value.items():
+                old = current.get(str(name).casefold())
+                if _value(old) != _value(item):
+                    yield _row(user, option, old, item, item=name)
+            continue
+        yield _row(user, option, before.get(option), value)
+
+
+def _membership_rows(user, change):
+    for kind, _singular in MEMBERSHIPS:
+        moved = change.get(kind) or {}
+        expires = moved.get('expires')
+        joined = 'member until %s' % expires if expires else 'member'
+        for name in moved.get('added', []):
+            yield _row(user, kind, 'not a member', joined, item=name)
+        for name in moved.get('removed', []):
+            yield _row(user, kind, 'member', 'not a member', item=name)
+        for name in moved.get('expiry_updated', []):
+            yield _row(user, kind, 'member, another end date', joined, item=name)
 
 
 def _rows_of(change):
-    username, action = change['username'], change['action']
-    if action == 'create':
-        yield username, 'account', ABSENT, 'created'
-    elif action == 'delete':
-        yield username, 'account', 'exists', 'deleted'
-    elif action == 'deactivate':
-        yield username, 'is_active (not in the roster)', 'true', 'false'
+    user, action = change['username'], change['action']
     before, after = change.get('before') or {}, change.get('after') or {}
-    if action != 'deactivate':
-        for option in sorted(after):
-            if option != 'username':
-                yield username, option, _shown(before.get(option, ABSENT if action == 'create' else None)), _shown(after[option])
-    for kind in ('batches', 'courses'):
-        moved = change.get(kind) or {}
-        for key, platform, roster in MEMBERSHIP_MOVES:
-            for name in moved.get(key, []):
-                yield username, '%s: %s' % (kind, name), platform, roster
-        for name in moved.get('expiry_updated', []):
-            yield username, '%s: %s' % (kind, name), 'another end date', 'ends %s' % moved.get('expires')
-        if moved.get('expires') and moved.get('added'):
-            yield username, '%s: end date of the added' % kind, ABSENT, moved['expires']
+    if action == 'create':
+        yield _row(user, 'account', None, 'created')
+    elif action == 'delete':
+        yield _row(user, 'account', 'exists', 'deleted')
+        return
+    elif action == 'deactivate':
+        yield _row(user, 'account', 'active', 'deactivated (not in the roster)')
+        return
+    yield from _field_rows(user, before, after)
+    yield from _membership_rows(user, change)
 
 
-def drift_report(result):
-    """``{clean, summary, rows}`` from a ``testpress_roster`` result; each row ``{user, what, platform, roster}``."""
-    if not isinstance(result, Mapping) or not isinstance(result.get('summary'), Mapping) or 'changes' not in result:
+def _redacted(row):
+    if row['what'] in PERSONAL_OPTIONS:
+        row.update((side, REDACTED) for side in ('platform', 'roster') if row[side] is not None)
+        row['redacted'] = True
+    return row
+
+
+def _accounts(result, redact):
+    """``[(change, rows)]``: each changed account with its rows."""
+    if not isinstance(result, Mapping) or not isinstance(result.get('summary'), Mapping) \
+            or not isinstance(result.get('changes'), list):
         raise AnsibleFilterError('drift_report: expects the registered result of a testpress.lms.testpress_roster task')
-    rows = [{'user': user, 'what': what, 'platform': platform, 'roster': roster}
-            for change in result['changes'] for user, what, platform, roster in _rows_of(change)]
-    summary = dict(result['summary'])
-    return {'clean': not result['changes'], 'summary': summary, 'accounts': len(result['changes']), 'rows': rows}
+    if not isinstance(redact, bool):
+        raise AnsibleFilterError('drift_report: redact must be true or false, got %s' % type(redact).__name__)
+    accounts = []
+    for change in result['changes']:
+        rows = list(_rows_of(change))
+        accounts.append((change, [_redacted(row) for row in rows] if redact else rows))
+    return accounts
 
 
-def _cell(text):
-    return str(text).replace('\\', '\\\\').replace('|', '\\|').replace('\r', ' ').replace('\n', ' ')
+def drift_report(result, redact=False):
+    """``{clean, summary, accounts, redacted, rows}`` from a ``testpress_roster`` result; each row
+    ``{user, what, [item,] platform, roster}``, with None for an empty value."""
+    accounts = _accounts(result, redact)
+    return {
+        'clean': not accounts,
+        'summary': dict(result['summary']),
+        'accounts': len(accounts),
+        'redacted': redact,
+        'rows': [row for _change, rows in accounts for row in rows],
+    }
 
 
-def drift_markdown(result, title='Roster drift report'):
-    """The report as Markdown: counts on top, then one table row per difference, or "no drift"."""
-    report = drift_report(result)
-    summary = report['summary']
-    counts = ', '.join('%s %d' % (key, summary.get(key, 0))
-                       for key in ('created', 'updated', 'deleted', 'deactivated', 'unchanged', 'failed'))
+# ---------------------------------------------------------------- Markdown
+
+def _code(value):
+    """Text as a Markdown code span inside a table cell: nothing in it renders.
+
+    The fence is a backtick run longer than any in the text, padded with a space where the text would
+    otherwise lose or merge with its first or last character; a ``|`` is escaped, as a table needs even in a code span (GitHub's table rows
+    split at a ``|`` without a backslash before it, then drop that backslash); line breaks, which would end
+    the row, are spaces.
+    """
+    if value is None:
+        return '*empty*'
+    if isinstance(value, bool):
+        value = 'true' if value else 'false'
+    text = LINE_BREAKS.sub(' ', str(value))
+    text = text.replace('|', '\\|')
+    fence = '`' * (max((len(run) for run in BACKTICKS.findall(text)), default=0) + 1)
+    # CommonMark takes one space off each side of a span that has one on both sides (and is not all spaces).
+    padded = text[:1] == '`' or text[-1:] == '`' or (text[:1] == text[-1:] == ' ' and text.strip(' '))
+    pad = ' ' if padded else ''
+    return '%s%s%s%s%s' % (fence, pad, text, pad, fence)
+
+
+def _shown(row, side):
+    """A platform or roster cell: our own words as they are, any other value as text."""
+    value = row[side]
+    if row['what'] in ('account', 'batches', 'courses') or row.get('redacted'):
+        return '*empty*' if value is None else value
+    return _code(value)
+
+
+def _what(row):
+    if row['what'] == 'custom_fields':
+        return 'custom field %s' % _code(row['item'])
+    for kind, singular in MEMBERSHIPS:
+        if row['what'] == kind:
+            return '%s %s' % (singular, _code(row['item']))
+    return row['what']
+
+
+def _table_line(user, what, platform, roster):
+    return '| %s | %s | %s | %s |' % (_code(user), what, platform, roster)
+
+
+def _created_line(change, rows):
+    """A new account in one line: what the roster sets, counted."""
+    counts = [_plural(sum(1 for row in rows if row['what'] not in ('account', 'batches', 'courses')), 'field')]
+    counts += [_plural(sum(1 for row in rows if row['what'] == kind), singular, kind)
+               for kind, singular in MEMBERSHIPS if change.get(kind)]
+    return _table_line(change['username'], 'account', '*none*', 'created: %s' % ', '.join(counts))
+
+
+def _account_lines(change, rows):
+    if change['action'] == 'create':
+        return [_created_line(change, rows)]
+    return [_table_line(row['user'], _what(row), _shown(row, 'platform'), _shown(row, 'roster')) for row in rows]
+
+
+def _more_line(count, full_report):
+    return '… and %d more account%s: see %s' % (count, '' if count == 1 else 's', full_report)
+
+
+def _limit(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise AnsibleFilterError('drift_markdown: %s must be a whole number of at least %d, got %r' % (name, minimum, value))
+    return value
+
+
+def drift_markdown(result, title='Roster drift report', redact=False, max_rows=MAX_ROWS, max_chars=MAX_CHARS,
+                   full_report=FULL_REPORT):
+    """The report as Markdown: every count on top; one line per account created, deleted or deactivated
+    and a row per difference of an updated one, as many accounts as ``max_rows`` and ``max_chars`` allow;
+    then how many more there are and where to read them."""
+    max_rows, max_chars = _limit('max_rows', max_rows, 0), _limit('max_chars', max_chars, 1000)
+    accounts = _accounts(result, redact)
+    summary = result['summary']
+    counts = ', '.join('%d %s' % (summary.get(key, 0), key) for key in SUMMARY_KEYS)
     lines = ['# %s' % title, '']
-    if report['clean']:
-        lines += ['**No drift**: the platform matches the roster (%s).' % counts, '']
-        return '\n'.join(lines)
-    lines += ['**%d account%s differ%s** from the roster (%s).' % (
-        report['accounts'], '' if report['accounts'] == 1 else 's', 's' if report['accounts'] == 1 else '', counts), '',
-        '| user | what differs | platform value | roster value |', '| --- | --- | --- | --- |']
-    lines += ['| %s | %s | %s | %s |' % tuple(_cell(row[key]) for key in ('user', 'what', 'platform', 'roster'))
-              for row in report['rows']]
-    return '\n'.join(lines) + '\n'
+    if not accounts:
+        lines.append('**No drift**: the platform matches the roster (%s).' % counts)
+        return '\n'.join(lines) + '\n'
+    differ = '%s differ%s' % (_plural(len(accounts), 'account'), 's' if len(accounts) == 1 else '')
+    lines += ['**%s** from the roster (%s).' % (differ, counts), '']
+    table = ['| user | what differs | platform | roster |', '| --- | --- | --- | --- |']
+    size = sum(len(line) + 1 for line in lines + table) + 1
+    shown, accounts_shown = [], 0
+    for change, rows in accounts:
+        account_lines = _account_lines(change, rows)
+        need = sum(len(line) + 1 for line in account_lines)
+        remaining = len(accounts) - accounts_shown - 1
+        reserve = len(_more_line(remaining, full_report)) + 2 if remaining else 0
+        if len(shown) + len(account_lines) > max_rows or size + need + reserve > max_chars:
+            break
+        shown += account_lines
+        accounts_shown += 1
+        size += need
+    if shown:
+        lines += table + shown + ['']
+    if accounts_shown < len(accounts):
+        lines.append(_more_line(len(accounts) - accounts_shown, full_report))
+    return '\n'.join(lines).rstrip('\n') + '\n'
 
 
 class FilterModule:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The roster CSV filters load by their FQCN in the real ansible-playbook and keep their types there."""
+"""The filters load by their FQCN in the real ansible-playbook and keep their types there."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_both_filters_in_a_playbook(run_playbook):
     assert run.log == []
 
 
-@pytest.mark.parametrize('name', ['roster_from_csv', 'roster_to_csv'])
+@pytest.mark.parametrize('name', ['roster_from_csv', 'roster_to_csv', 'drift_report', 'drift_markdown'])
 def test_ansible_doc_renders_each_filter(name):
     command = [str(Path(sys.executable).parent / 'ansible-doc'), '-t', 'filter', 'testpress.lms.' + name]
     shown = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, ANSIBLE_NOCOLOR='1'), check=False)

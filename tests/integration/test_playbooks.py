@@ -98,10 +98,10 @@ def test_the_audit_reports_exactly_the_drift_and_gates_ci(simulator, run_playboo
     assert drifted.writes == []
     assert data['rows'] == [
         {'user': 'ravi', 'what': 'first_name', 'platform': 'Ravindra', 'roster': 'Ravi'},
-        {'user': 'meena', 'what': 'batches: UPSC Evening Batch', 'platform': 'not a member', 'roster': 'member'},
+        {'user': 'meena', 'what': 'batches', 'item': 'UPSC Evening Batch', 'platform': 'not a member', 'roster': 'member'},
     ]
     assert '**2 accounts differ** from the roster' in markdown
-    assert '| ravi | first_name | Ravindra | Ravi |' in markdown
+    assert '| `ravi` | first_name | `Ravindra` | `Ravi` |' in markdown
 
     gate = run_playbook(AUDIT, extra_vars={'report_dir': str(report_dir), 'fail_on_drift': True}, env=INITIAL,
                         expect_failure=True)
@@ -127,4 +127,5 @@ def test_an_audit_needs_no_first_password_to_report_accounts_to_create(simulator
     markdown, data = read_reports(report_dir)
     assert audit.writes == [] and data['summary']['created'] == 4
     assert [row['user'] for row in data['rows'] if row['what'] == 'account'] == list(EXAMPLE)
-    assert 'never-sent-by-an-audit' not in markdown and '| asha | password | (none) | ******** |' in markdown
+    assert 'never-sent-by-an-audit' not in markdown and '| `asha` | account | *none* | created: ' in markdown
+    assert {'user': 'asha', 'what': 'password', 'platform': None, 'roster': '********'} in data['rows']
