@@ -2,23 +2,28 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Faults: what a busy, broken or hostile server does to an answer.
 
-`FaultInjection` is a mixin of `Simulator`: `inject()` (the next matching requests fail, drop, wait or
-get a spoilt answer), the `faults` counters (every Nth call throttled or unavailable, tokens expiring
-mid-run) and the error answers they make.
+`FaultInjection` is a mixin of `Simulator`: the rate throttle (`throttle_rate`, as DRF's), `inject()`
+(the next matching requests fail, drop, wait or get a spoilt answer), the `faults` counters (every Nth
+call throttled or unavailable, tokens expiring mid-run) and the error answers they make.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import json
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
-from .tables import DETAIL_ERRORS, HTML_ERRORS, PER_PAGE, detail_error, html_error
+from .tables import DETAIL_ERRORS, HTML_ERRORS, PER_PAGE, detail_error, html_error, throttled_error
+from .throttle import RateThrottle, retry_after
 
 FAULT_DEFAULTS = {"latency": 0.0, "throttle_every": 0, "unavailable_every": 0, "retry_after": 1, "expire_tokens_after": 0}
 # What an injection may do to an answer it does not replace by an error status (see inject()).
-HOSTILE_ANSWERS = ("html", "truncated", "cut", "list", "string", "bad_results", "next_loop", "next_foreign", "endless", "huge")
-HUGE_SIZE = 50 * 1024 * 1024
+HOSTILE_ANSWERS = ("html", "truncated", "cut", "list", "string", "bad_results", "next_loop", "next_foreign", "endless", "huge",
+                   "drip", "redirect", "huge_error", "echo", "echo_html", "not_api")
+# The hostile answers that replace the request's work: nothing is written, as for an injected status.
+NO_WORK_ANSWERS = ("redirect", "huge_error", "echo", "echo_html", "not_api")
+HUGE_SIZES = {"huge": 50 * 1024 * 1024, "huge_error": 2 * 1024 * 1024}
+NOT_API_TITLE = "Sign in | Institute dashboard"
 # The answer of a request whose connection is dropped: there is none.
 DROPPED = (None, None, {}, None)
 
@@ -27,9 +32,32 @@ class Cut(bytes):
     """A body the server announces whole but stops sending half-way, closing the connection."""
 
 
-def _fault(status=None, retry_after=None, apply=False, delay=0.0, drop=False, answer=None, next_host=None, size=HUGE_SIZE):
+class Drip(bytes):
+    """A body sent one byte every `interval` seconds."""
+
+    interval = 1.0
+
+
+def _fault(status=None, retry_after=None, apply=False, delay=0.0, drop=False, answer=None, next_host=None, size=None,
+           interval=1.0):
     return {"status": status, "retry_after": retry_after, "apply": apply, "delay": delay, "drop": drop,
-            "answer": answer, "next_host": next_host, "size": size}
+            "answer": answer, "next_host": next_host, "size": size, "interval": interval}
+
+
+def _spellings(value):
+    """A secret as a careless error page may print it: raw, JSON with and without ASCII escapes, repr,
+    whitespace-collapsed and URL-encoded."""
+    return [value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value),
+            " ".join(value.split()), quote_plus(value)]
+
+
+def _echo(request):
+    """The text of an error page that echoes the request body, every `password` in it in every spelling."""
+    lines = ["Unable to log in with provided credentials.",
+             "body: %s" % request.raw.decode("utf-8", "replace"), "data: %r" % (request.body,)]
+    if isinstance(request.body, dict) and isinstance(request.body.get("password"), str):
+        lines.extend("password: %s" % spelling for spelling in _spellings(request.body["password"]))
+    return "\n".join(lines)
 
 
 def fault_label(fault):
@@ -55,23 +83,45 @@ class FaultInjection:
         self._injections = []
         self._counter = 0
 
+    @property
+    def throttle_rate(self):
+        """None (no throttle) or DRF's rate, "N/s", "N/m", "N/h" or "N/d"; setting it starts a fresh window."""
+        return self._throttle_rate
+
+    @throttle_rate.setter
+    def throttle_rate(self, rate):
+        self._throttle = None if rate is None else RateThrottle(rate)
+        self._throttle_rate = rate
+
+    def _check_throttle(self, account, client):
+        """DRF's check_throttles: a call over the rate is answered 429 (with Retry-After unless
+        `throttle_retry_after` is off); the key is the account, or the client's address for a login."""
+        if self._throttle is None:
+            return
+        allowed, wait = self._throttle.check("user:%s" % account["id"] if account else "client:%s" % client)
+        if not allowed:
+            raise throttled_error(retry_after(wait) if self.throttle_retry_after else None)
+
     def inject(self, status=None, times=1, method=None, path=None, retry_after=None, apply=False,
-               delay=0.0, drop=False, answer=None, next_host="http://elsewhere.invalid", size=HUGE_SIZE):
+               delay=0.0, drop=False, answer=None, next_host="http://elsewhere.invalid", size=None, interval=1.0):
         """Fault the next `times` matching API requests (`times=None`: every one, until reset()).
 
         `method` None matches any; `path` None matches any, else an exact path or an fnmatch pattern
         (query string ignored). One of `status` (answer that error instead: 5xx as a proxy's HTML page,
         429 with `retry_after`), `drop=True` (close the connection without answering) or `answer` (spoil
-        the real answer: one of HOSTILE_ANSWERS, see README.md; `next_host` and `size` tune two of them).
-        `apply=True` does the work before the `status` or the drop: "created, then 502". `delay` waits
-        that many seconds before handling the request, alone (a slow answer) or with any of the above.
+        the real answer, or replace it: one of HOSTILE_ANSWERS, see README.md; `next_host`, `size` and
+        `interval` tune some of them). `apply=True` does the work before the `status` or the drop:
+        "created, then 502". `delay` waits that many seconds before handling the request, alone (a slow
+        answer) or with any of the above.
         """
         if sum((status is not None, bool(drop), answer is not None)) > 1:
             raise ValueError("inject: give at most one of status, drop and answer")
         if answer is not None and answer not in HOSTILE_ANSWERS:
             raise ValueError("inject: answer must be one of %s" % ", ".join(HOSTILE_ANSWERS))
+        size = HUGE_SIZES.get(answer, HUGE_SIZES["huge"]) if size is None else int(size)
         fault = _fault(status=None if status is None else int(status), retry_after=retry_after, apply=bool(apply),
-                       delay=float(delay), drop=bool(drop), answer=answer, next_host=next_host, size=int(size))
+                       delay=float(delay), drop=bool(drop), answer=answer, next_host=next_host, size=size,
+                       interval=float(interval))
         fault.update(times=None if times is None else int(times), method=method.upper() if method else None, path=path)
         with self._lock:
             self._injections.append(fault)
@@ -79,7 +129,14 @@ class FaultInjection:
     def _hostile(self, fault, request, result):
         """The real answer `result`, spoilt as `fault["answer"]` says: what a broken proxy or server sends."""
         kind = fault["answer"]
+        if kind in NO_WORK_ANSWERS:
+            return self._replaced(fault, request)
         status, payload, extra, ctype = result
+        if kind == "drip":
+            body = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
+            drip = Drip(body)
+            drip.interval = fault["interval"]
+            return status, drip, extra, ctype
         if kind == "html":
             return status, html_error(status, "Welcome").body, {}, "text/html; charset=utf-8"
         if kind == "huge":
@@ -91,8 +148,8 @@ class FaultInjection:
             return status, (Cut if kind == "cut" else bytes)(data[:len(data) // 2]), extra, ctype
         if kind == "list":
             return status, payload.get("results", [payload]) if isinstance(payload, dict) else [payload], extra, ctype
-        method, path, _query, query_pairs, _body, _bad, _headers, host = request
-        base = self._base(host)
+        path, query_pairs = request.path, request.query_pairs
+        base = self._base(request.host)
         page = dict(payload) if isinstance(payload, dict) else {}
         if kind == "bad_results":
             page["results"] = {"detail": "not a list"}
@@ -106,11 +163,28 @@ class FaultInjection:
             number = int(dict(query_pairs).get("page", "1"))
             if status == 404:
                 # Past the real last page: an empty page that still says there is more.
-                first = self._routed((method, path, dict(pairs), pairs) + request[4:])[1]
+                first = self._routed(request._replace(query=dict(pairs), query_pairs=pairs))[1]
                 page = {"count": first.get("count"), "previous": None, "per_page": PER_PAGE, "results": []}
                 status = 200
             page["next"] = base + path + "?" + urlencode(pairs + [("page", str(number + 1))])
         return status, page, extra, "application/json"
+
+    @staticmethod
+    def _replaced(fault, request):
+        """The answer of a hostile server that does not do the request's work (NO_WORK_ANSWERS)."""
+        kind = fault["answer"]
+        if kind == "redirect":
+            query = "?" + urlencode(request.query_pairs) if request.query_pairs else ""
+            return 302, b"", {"Location": fault["next_host"].rstrip("/") + request.path + query}, "text/html; charset=utf-8"
+        if kind == "huge_error":
+            return 400, b'{"detail": "' + b"x" * max(0, fault["size"] - 14) + b'"}', {}, "application/json"
+        if kind == "echo":
+            return 400, {"detail": _echo(request)}, {}, "application/json"
+        if kind == "echo_html":
+            err = html_error(500, "ValueError at %s" % request.path, _echo(request))
+            return err.status, err.body, {}, err.content_type
+        err = html_error(200 if request.method == "GET" else 405, NOT_API_TITLE, "Please sign in.")
+        return err.status, err.body, {}, err.content_type
 
     def _take_fault(self, method, path, count):
         for inj in self._injections:

@@ -17,11 +17,12 @@ import ssl
 import sys
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from .faults import DROPPED, Cut
+from .faults import DROPPED, Cut, Drip
 
 
 def make_certificates(directory):
@@ -186,7 +187,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data) * 2 if isinstance(body, Cut) else len(data)))
         self.end_headers()
-        if data and status != 204:
+        if isinstance(body, Drip):
+            for index in range(len(data)):
+                self.wfile.write(data[index:index + 1])
+                self.wfile.flush()
+                time.sleep(body.interval)
+        elif data and status != 204:
             self.wfile.write(data)
         if isinstance(body, Cut):
             self.wfile.flush()
@@ -206,15 +212,15 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = self.sim._control(self.command, path, body)
             self._send(status, payload)
             return
-        result = self.sim._handle(self.command, path, pairs, raw, self.headers, self.headers.get("Host"))
+        result = self.sim._handle(self.command, path, pairs, raw, self.headers, self.headers.get("Host"), self.client_address[0])
         if result is DROPPED:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         try:
             self._send(*result)
-        except (BrokenPipeError, ConnectionResetError):
-            # The client gave up first (its timeout, or a body it would not read whole).
+        except OSError:
+            # The client gave up first (its timeout, or a body it would not read whole), or stop() closed it.
             self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _dispatch

@@ -22,9 +22,11 @@ from .tables import (
 class ApiRoutes:
     """The Testpress Admin API's calls over the institute's state (see the module docstring)."""
 
-    # routes: (regex, {method: handler name}); the login route needs no token.
+    # routes: (regex, {method: handler name}). The login needs no token; the public user API (`me`) takes any
+    # account's token; every other route is the admin API (staff only).
     ROUTES = [
         (re.compile(r"^/api/v2\.5/auth-token/$"), {"POST": "login"}),
+        (re.compile(r"^/api/v2\.2/me/$"), {"GET": "me"}),
         (re.compile(r"^/api/v2\.5/admin/users/$"), {"GET": "users_list", "POST": "users_create"}),
         (re.compile(r"^/api/v2\.5/admin/users/(\d+)/$"), {"GET": "user_view", "PUT": "user_update"}),
         (re.compile(r"^/api/v2\.2/admin/users/(\d+)/$"), {"DELETE": "user_delete"}),
@@ -44,7 +46,8 @@ class ApiRoutes:
                 return methods, [int(g) for g in found.groups()]
         return None
 
-    def _route(self, method, path, query, query_pairs, body, bad_json, headers, host):
+    def _route(self, request):
+        method, path, query_pairs, host = request.method, request.path, request.query_pairs, request.host
         if not path.endswith("/"):
             if self._match(path + "/") is None:
                 raise detail_error(404, "Not found.")
@@ -54,21 +57,29 @@ class ApiRoutes:
             text = "RuntimeError at %s\n%s" % (path, MSG_SLASH.format(method=method, host=host or "testserver", path=path))
             raise html_error(500, "RuntimeError at %s" % path, text)
         found = self._match(path)
-        if found is None:
+        if found is None or (self.me_status == 404 and found[0].get("GET") == "me"):
+            # `me_status` 404: an institute that does not serve the public user API has no such path.
             raise detail_error(404, "Not found.")
         methods, args = found
+        account = None
         if methods.get("POST") != "login":
-            self._authenticate(headers)
+            account = self._authenticate(request.headers, staff=methods.get("GET") != "me")
+        # As DRF's APIView.initial(): authentication, permissions, then throttles, then the method's handler.
+        self._check_throttle(account, request.client)
         name = methods.get(method)
         if name is None:
-            allow = ", ".join(list(methods) + ["OPTIONS"])
-            raise detail_error(405, "Method \"%s\" not allowed." % method, {"Allow": allow})
-        if bad_json is not None:
-            raise detail_error(400, "JSON parse error - %s" % bad_json)
-        ctx = {"query": query, "query_pairs": query_pairs, "body": body, "base": self._base(host), "path": path}
+            raise self._not_allowed(method, methods)
+        if request.bad_json is not None:
+            raise detail_error(400, "JSON parse error - %s" % request.bad_json)
+        ctx = {"query": request.query, "query_pairs": query_pairs, "body": request.body, "base": self._base(host), "path": path,
+               "account": account}
         return getattr(self, "_api_" + name)(ctx, *args)
 
-    def _authenticate(self, headers):
+    @staticmethod
+    def _not_allowed(method, methods):
+        return detail_error(405, "Method \"%s\" not allowed." % method, {"Allow": ", ".join(list(methods) + ["OPTIONS"])})
+
+    def _authenticate(self, headers, staff=True):
         parts = (headers.get("Authorization") or "").split()
         not_auth = {"WWW-Authenticate": 'JWT realm="api"'}
         if not parts or parts[0].lower() != "jwt":
@@ -82,7 +93,7 @@ class ApiRoutes:
             raise detail_error(401, "Signature has expired.", not_auth)
         if not rec["is_active"]:
             raise detail_error(401, "User account is disabled.", not_auth)
-        if not rec["is_staff"]:
+        if staff and not rec["is_staff"]:
             raise detail_error(403, "You do not have permission to perform this action.")
         return rec
 
@@ -126,13 +137,30 @@ class ApiRoutes:
 
     def _api_login(self, ctx):
         data = self._body_dict(ctx)
-        errors = {key: [MSG_REQUIRED] for key in ("username", "password") if not data.get(key)}
+        errors, given = {}, {}
+        for key in ("username", "password"):
+            # CharFields, as every DRF text field: trimmed, then "required" / "may not be blank".
+            try:
+                given[key] = parse_string(data[key]) if key in data else ""
+            except ValueError as err:
+                errors[key] = [str(err)]
+                continue
+            if key not in data:
+                errors[key] = [MSG_REQUIRED]
+            elif not given[key]:
+                errors[key] = [MSG_BLANK]
         if errors:
             raise ApiError(400, errors)
-        rec = self._by_username.get(str(data["username"]))
-        if rec is None or not rec["is_active"] or not check_hash(rec["password_hash"], str(data["password"])):
+        rec = self._by_username.get(given["username"])
+        if rec is None or not rec["is_active"] or not check_hash(rec["password_hash"], given["password"]):
             raise ApiError(400, {"non_field_errors": ["Unable to log in with provided credentials."]})
         return 200, {"token": self._issue_token(rec)}, {}
+
+    # ---- the public user API
+
+    def _api_me(self, ctx):
+        """`GET /api/v2.2/me/`: the profile of the token's account (any account), as the public user API reads it."""
+        return 200, self._me_out(ctx["account"], ctx["base"]), {}
 
     # ---- users
 
@@ -248,6 +276,11 @@ class ApiRoutes:
         return 201, [self._sub_out(bid, rec["batches"][bid], ctx["base"]) for bid in ids], {}
 
     def _api_courses_view(self, ctx, uid):
+        # The listing the collection assumes; `courses_listing_status` answers as an institute without it.
+        if self.courses_listing_status == 404:
+            raise detail_error(404, "Not found.")
+        if self.courses_listing_status == 405:
+            raise self._not_allowed("GET", {"POST": "courses_add", "DELETE": "courses_remove"})
         rec = self._get_user(uid)
         return self._page(ctx, list(rec["courses"]), lambda cid: self._course_out(self.courses[cid], ctx["base"]))
 

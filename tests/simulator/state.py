@@ -37,9 +37,6 @@ class InstituteState:
         self._next_batch = 21
         self._next_course = 278
         self._next_sub = 5001
-        self.state_format = self._config["state_format"] or data.get("state_format", "name")
-        self.date_format = self._config["date_format"] or data.get("date_format", "dmy")
-        self.embedded_batches_limit = self._config["embedded_batches_limit"]
         for name in data.get("custom_fields") or []:
             self.add_custom_field(name)
         for name in data.get("batches") or []:
@@ -181,6 +178,17 @@ class InstituteState:
         if with_batches:
             out["batches"] = [self._batch_out(self.batches[bid], base) for bid in list(rec["batches"])[:batches_limit]]
         out.update({"batches_url": url + "batches/", "created": rec["created"], "modified": rec["modified"]})
+        return out
+
+    def _me_out(self, rec, base):
+        """The public user API's profile (`GET /api/v2.2/me/`): batch names, ISO birth date, state name, no admin fields."""
+        out = {"id": rec["id"], "batches": [self.batches[bid]["name"] for bid in rec["batches"]],
+               "url": "%s/api/v2.2/users/%d/" % (base, rec["id"]), "username": rec["username"]}
+        admin = self._user_out(rec, base)
+        out.update((key, admin[key]) for key in ("display_name", "first_name", "last_name", "email", "photo") + IMAGE_FIELDS)
+        out.update({"birth_date": rec["birth_date"] and rec["birth_date"].isoformat(), "gender": admin["gender"],
+                    "address1": rec["address1"], "address2": rec["address2"], "city": rec["city"], "zip": rec["zip"],
+                    "state": STATES.get(rec["state"], ""), "phone": rec["phone"]})
         return out
 
     # ------------------------------------------------------------------ validation and writes

@@ -8,6 +8,7 @@ A test oracle keeps its own copy of these: it never imports the collection code 
 from __future__ import annotations
 
 import base64
+import collections
 import datetime
 import hashlib
 import json
@@ -105,6 +106,10 @@ DETAIL_ERRORS = {
     404: "Not found.",
     409: "Conflict.",
 }
+
+
+# One API request as the handler read it: `client` is the caller's address, `raw` the body as sent.
+Request = collections.namedtuple("Request", "method path query query_pairs body bad_json headers host client raw")
 
 
 class ApiError(Exception):
@@ -207,3 +212,11 @@ def parse_pk(value):
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     raise ValueError("Incorrect type. Expected pk value, received %s." % type(value).__name__)
+
+
+def throttled_error(wait):
+    """DRF's `Throttled(wait)`: 429, its message, and `Retry-After` when `wait` (whole seconds) is not None."""
+    if wait is None:
+        return detail_error(429, "Request was throttled.")
+    return detail_error(429, "Request was throttled. Expected available in %d second%s." % (wait, "" if wait == 1 else "s"),
+                        {"Retry-After": "%d" % wait})

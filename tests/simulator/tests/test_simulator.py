@@ -12,44 +12,9 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.testpress.lms.tests.simulator import Simulator
+from sim_api import LOGIN, USERS, Api, create, requests, uid
 
-requests = pytest.importorskip("requests")
-
-USERS = "/api/v2.5/admin/users/"
-LOGIN = "/api/v2.5/auth-token/"
 SIMULATOR_DIR = Path(__file__).resolve().parent.parent
-
-
-class Api:
-    """A logged-in admin session against the simulator: api.get("/api/...") etc."""
-
-    def __init__(self, sim, username="admin", password="admin-pass"):
-        self.sim = sim
-        self.session = requests.Session()
-        if username:
-            answer = self.session.post(sim.url + LOGIN, json={"username": username, "password": password})
-            assert answer.status_code == 200, answer.text
-            self.session.headers["Authorization"] = "JWT " + answer.json()["token"]
-
-    def __getattr__(self, method):
-        def call(path, **kwargs):
-            kwargs.setdefault("allow_redirects", False)
-            return self.session.request(method.upper(), self.sim.url + path, **kwargs)
-        return call
-
-
-@pytest.fixture
-def api(simulator):
-    return Api(simulator)
-
-
-def uid(sim, username):
-    return sim.user(username)["id"]
-
-
-def create(api, **body):
-    body.setdefault("password", "pw-123")
-    return api.post(USERS, json=body)
 
 
 # ---------------------------------------------------------------- auth
