@@ -21,7 +21,17 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
+# The other ansible-core releases the collection supports (meta/runtime.yml: 2.16 and newer), each with the Python
+# it runs on: the oldest (what Automation Platform 2.4/2.5 execution environments ship) and the newest. Each leg has
+# its venv in .build/core-<version> (scripts/core_venv.sh, from requirements-core-<version>.txt) and runs the tests
+# marked core_matrix (pytest.ini); the main venv's 2.19 runs the whole suite.
+CORE_LEGS := 2.16 2.21
+CORE_PYTHON_2.16 := 3.11
+CORE_PYTHON_2.21 := 3.12
+CORE_TESTS := $(addprefix test-core-,$(CORE_LEGS))
+
 .PHONY: help venv demo test unit integration pytest reliability reliability-docs lint sanity docs build ee bench crash-loop changelog clean distclean
+.PHONY: test-cores $(CORE_TESTS)
 
 help:
 	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
@@ -29,6 +39,7 @@ help:
 	@echo "make pytest       pytest tests/unit tests/simulator/tests tests/integration in one run"
 	@echo "make unit         pytest tests/unit tests/simulator/tests"
 	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
+	@echo "make test-cores   the core_matrix tests on ansible-core $(CORE_LEGS) (each in its venv under .build/)"
 	@echo "make reliability  check docs/reliability.md against the last pytest run (reliability-docs rewrites it)"
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
@@ -51,7 +62,7 @@ $(STAMP): requirements.txt requirements-test.txt constraints.txt
 demo: venv
 	scripts/demo.sh
 
-test: pytest reliability lint sanity
+test: pytest reliability test-cores lint sanity
 	@echo "== make test: all passed"
 
 # pytest exits 5 when it collected nothing: that is not a pass. PYTEST_ARGS="-k name" selects tests.
@@ -65,6 +76,14 @@ integration: venv
 pytest: venv
 	@mkdir -p .build
 	$(PYTEST) --junitxml=.build/junit.xml tests/unit tests/simulator/tests tests/integration $(PYTEST_ARGS)
+
+test-cores: $(CORE_TESTS)
+
+# pytest stays in the main venv; the plays run with the leg's ansible-playbook and Python (TESTPRESS_ANSIBLE_BIN).
+$(CORE_TESTS): test-core-%: venv
+	@echo "== ansible-core $* leg (Python $(CORE_PYTHON_$*))"
+	bin="$$(scripts/core_venv.sh $* $(CORE_PYTHON_$*))"; \
+	TESTPRESS_ANSIBLE_BIN="$$bin" TESTPRESS_ANSIBLE_CORE=$* $(PYTEST) -m core_matrix tests/integration $(PYTEST_ARGS)
 
 reliability:
 	python3 scripts/reliability_report.py .build/junit.xml --check docs/reliability.md

@@ -52,6 +52,11 @@ RUN_TIMEOUT = int(os.environ.get("TESTPRESS_PLAYBOOK_TIMEOUT", "600"))
 # Every run is as verbose as Ansible gets (-vvvv), so that the secret scan of every run sees the most a
 # user's log could show: module arguments, results and connection details.
 VERBOSITY = int(os.environ.get("TESTPRESS_TEST_VERBOSITY", "4"))
+# The ansible-core under test. TESTPRESS_ANSIBLE_BIN names the bin directory of another venv (a version leg of
+# make test, scripts/core_leg.sh): its ansible-playbook runs the plays and its python runs the modules, while
+# pytest, the simulator and the checks stay in this venv. Unset: this venv's own ansible-core.
+ANSIBLE_BIN = Path(os.environ["TESTPRESS_ANSIBLE_BIN"]) if os.environ.get("TESTPRESS_ANSIBLE_BIN") else None
+MODULE_PYTHON = str(ANSIBLE_BIN / "python") if ANSIBLE_BIN else sys.executable
 
 
 @dataclass
@@ -97,6 +102,8 @@ def _collections_path():
 
 
 def _ansible_playbook():
+    if ANSIBLE_BIN:
+        return [str(ANSIBLE_BIN / "ansible-playbook")]
     sibling = Path(sys.executable).parent / "ansible-playbook"
     if sibling.exists():
         return [str(sibling)]
@@ -217,7 +224,7 @@ def run_playbook(simulator, tmp_path, _collections_root):
             playbook = workdir / "playbook.yml"
             playbook.write_text(yaml.safe_dump([play], sort_keys=False, default_flow_style=False))
 
-        all_vars = {"ansible_python_interpreter": sys.executable}
+        all_vars = {"ansible_python_interpreter": MODULE_PYTHON}
         all_vars.update(extra_vars or {})
         vars_file = workdir / "extra_vars.json"
         vars_file.write_text(json.dumps(all_vars))
@@ -249,7 +256,7 @@ def run_playbook(simulator, tmp_path, _collections_root):
             ANSIBLE_LOCALHOST_WARNING="0",
             ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
             ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"),
-            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            ANSIBLE_PYTHON_INTERPRETER=MODULE_PYTHON,
             PYTHONDONTWRITEBYTECODE="1",
             TESTPRESS_URL=simulator.url,
             TESTPRESS_USERNAME=ADMIN_USERNAME,

@@ -22,6 +22,7 @@ ENTRIES = [
 ]
 
 
+@pytest.mark.core_matrix
 def test_both_filters_in_a_playbook(run_playbook):
     tasks = [
         {'name': 'Read the spreadsheet', 'ansible.builtin.set_fact': {'roster': '{{ spreadsheet | testpress.lms.roster_from_csv }}'}},

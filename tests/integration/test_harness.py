@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
+from ansible.release import __version__ as ANSIBLE_VERSION
 
 LOGIN = {
     "name": "Log in",
@@ -150,3 +154,25 @@ def test_playbook_file(run_playbook, tmp_path, simulator):
     run = run_playbook(str(playbook))
     assert run.results[0]["task"] == "Reach the simulator" and run.results[0]["status"] == 401
     assert [(e["method"], e["path"], e["status"]) for e in run.log] == [("GET", "/api/v2.5/admin/users/", 401)]
+
+
+@pytest.mark.core_matrix
+def test_the_plays_run_on_the_ansible_core_under_test(run_playbook):
+    """A version leg of make test (TESTPRESS_ANSIBLE_BIN, TESTPRESS_ANSIBLE_CORE) really runs that ansible-core:
+    a leg that fell back to this venv's would pass without testing anything."""
+    run = run_playbook([
+        {"name": "version", "ansible.builtin.debug": {"msg": "{{ ansible_version.full }} {{ ansible_playbook_python }}"}},
+        {"name": "module python", "ansible.builtin.command": {"argv": ["{{ ansible_python_interpreter }}", "-c",
+                                                                       "import sys; print(sys.executable)"]}},
+    ])
+    version, controller = run.result("version")["msg"].split(" ")
+    module_python = run.result("module python")["stdout"]
+    bin_dir = os.environ.get("TESTPRESS_ANSIBLE_BIN")
+    if bin_dir:
+        assert version.startswith(os.environ["TESTPRESS_ANSIBLE_CORE"] + "."), version
+    else:
+        bin_dir = os.path.dirname(sys.executable)
+        assert version == ANSIBLE_VERSION
+    # The venv's directory, whatever symlink (the worktree's .venv) led to it.
+    assert os.path.realpath(os.path.dirname(controller)) == os.path.realpath(bin_dir)
+    assert os.path.realpath(os.path.dirname(module_python)) == os.path.realpath(bin_dir)

@@ -34,6 +34,7 @@ def roster_of(name):
              'courses': ['TD']} for number in range(5)]
 
 
+@pytest.mark.core_matrix
 def test_one_play_over_three_institutes_converges_each_on_its_own_roster(institutes, run_playbook, tmp_path):
     hosts = {}
     for name, sim in institutes.items():

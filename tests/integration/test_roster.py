@@ -13,6 +13,7 @@ import collections
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 MODULE = 'testpress.lms.testpress_roster'
@@ -52,6 +53,7 @@ def usernames(simulator):
     return sorted(record['username'] for record in simulator.users.values())
 
 
+@pytest.mark.core_matrix
 def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exactly_the_drift(simulator, run_playbook):
     students = [student(number) for number in range(300)]
     created = run_playbook([roster(students)])
@@ -103,6 +105,7 @@ def test_exact_membership_removes_only_what_entries_declare(simulator, run_playb
     assert run.result('roster')['summary']['updated'] == 2
 
 
+@pytest.mark.core_matrix
 def test_unlisted_users_deactivated_except_the_protected_and_the_login_account(simulator, run_playbook):
     task = roster([{'username': 'john'}], unlisted_users='deactivate', protected_users=['jdoe'])
     run = run_playbook([task])
@@ -122,6 +125,7 @@ def test_unlisted_users_deleted_except_the_protected_and_the_login_account(simul
     assert usernames(simulator) == ['admin', 'jdoe', 'john']
 
 
+@pytest.mark.core_matrix
 def test_more_removals_than_max_removals_fail_before_any_write(simulator, run_playbook):
     run = run_playbook([roster([{'username': 'john', 'batches': []}], unlisted_users='delete', max_removals=4,
                                membership='exact')],
@@ -217,6 +221,7 @@ def examples_playbook(tmp_path, name, examples):
     return path
 
 
+@pytest.mark.core_matrix
 def test_the_examples_run_and_a_rerun_changes_nothing(simulator, run_playbook, module_examples, tmp_path):
     variables = {'testpress_url': simulator.url, 'testpress_admin': 'admin', 'testpress_admin_password': 'admin-pass',
                  'testpress_token': simulator.issue_token('admin'), 'initial_password': 'First-Login-2026!'}

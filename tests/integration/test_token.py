@@ -10,6 +10,7 @@ so that the tasks after the login cannot log in by themselves.
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 MODULE = "testpress.lms.testpress_token"
@@ -70,6 +71,7 @@ def test_one_login_serves_twenty_tasks(run_playbook, simulator, tmp_path):
     assert "censored" in run.results[0] and "token" not in run.results[0]
 
 
+@pytest.mark.core_matrix
 def test_check_mode_logs_in_returns_the_token_and_writes_nothing(run_playbook, simulator, tmp_path):
     would_create = {"name": "Would create tokcheck",
                     "testpress.lms.testpress_user": {"username": "tokcheck", "password": "tokcheck-pass"}}
@@ -87,6 +89,7 @@ def test_check_mode_logs_in_returns_the_token_and_writes_nothing(run_playbook, s
     assert not [entry for entry in run.log if entry["status"] == 401]
 
 
+@pytest.mark.core_matrix
 def test_bad_credentials_fail_cleanly_without_echoing_the_password(run_playbook, simulator):
     secret = "Wrong-Secret-8731"
     task = {"name": "Log in", MODULE: {"api_password": secret}, "register": "login"}
@@ -113,6 +116,7 @@ def test_a_token_alone_cannot_log_in_and_nothing_is_sent(run_playbook, simulator
     assert run.log == []
 
 
+@pytest.mark.core_matrix
 def test_the_examples_log_in_once_and_a_rerun_changes_nothing(run_playbook, simulator, tmp_path, module_examples):
     examples = module_examples("testpress_token")
     assert examples[0]["no_log"] is True

@@ -34,6 +34,7 @@ def methods(run):
     return [(entry['method'], entry['path']) for entry in run.writes]
 
 
+@pytest.mark.core_matrix
 def test_create_then_rerun_sends_nothing_more(simulator, run_playbook):
     first = run_playbook([asha()])
     assert first.result('user')['changed'] is True
@@ -66,6 +67,7 @@ def test_every_read_shape_of_state_and_date_is_idempotent(simulator, run_playboo
     assert run.writes == []
 
 
+@pytest.mark.core_matrix
 def test_check_mode_create_reports_the_change_with_a_diff_and_writes_nothing(simulator, run_playbook):
     run = run_playbook([asha()], check=True, diff=True)
     result = run.result('user')
@@ -78,6 +80,7 @@ def test_check_mode_create_reports_the_change_with_a_diff_and_writes_nothing(sim
     assert simulator.user('asha') is None
 
 
+@pytest.mark.core_matrix
 def test_check_mode_update_reports_the_change_with_a_diff_and_writes_nothing(simulator, run_playbook):
     run_playbook([asha()])
     run = run_playbook([asha(city='Madurai')], check=True, diff=True)
@@ -194,6 +197,7 @@ def test_bad_input_fails_naming_the_option_before_any_write(simulator, run_playb
     assert run.writes == []
 
 
+@pytest.mark.core_matrix
 def test_no_secret_reaches_results_diff_or_vvvv_output(simulator, run_playbook):
     token = simulator.issue_token('admin')
     tasks = [asha(api_token=token), asha(name='again', api_token=token, password='Second$Pass-9', update_password='always')]
@@ -206,6 +210,7 @@ def test_no_secret_reaches_results_diff_or_vvvv_output(simulator, run_playbook):
     assert run.result('again')['diff']['after']['password'].startswith('********')
 
 
+@pytest.mark.core_matrix
 def test_the_examples_run_and_a_rerun_changes_nothing(simulator, run_playbook, module_examples):
     examples = module_examples('testpress_user')
     variables = {'testpress_url': simulator.url, 'testpress_admin': 'admin', 'testpress_admin_password': 'admin-pass',

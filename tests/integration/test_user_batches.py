@@ -36,6 +36,7 @@ def member_path(user_id, sub="batches"):
     return "/api/v2.5/admin/users/%d/%s/" % (user_id, sub)
 
 
+@pytest.mark.core_matrix
 def test_present_by_name_and_id_sends_one_post_with_the_missing_ids_then_rerun_writes_nothing(run_playbook, simulator):
     task = batches_task(username="john", batches=["UPSC", "UPSC Evening Batch", 24])
     run = run_playbook([task])
@@ -278,6 +279,7 @@ def test_without_expires_expiries_are_left_alone(run_playbook, simulator):
      {"before": ["UPSC (expires 2030-01-31)", "UPSC Morning Batch (expires 2030-01-31)"],
       "after": ["UPSC (expires 2031-03-31)"]}),
 ])
+@pytest.mark.core_matrix
 def test_check_mode_with_diff_reports_the_change_and_writes_nothing(run_playbook, simulator, args, changed, diff):
     run = run_playbook([batches_task(username="john", **args)], check=True, diff=True)
     result = run.results[0]
@@ -291,6 +293,7 @@ def test_check_mode_with_diff_reports_the_change_and_writes_nothing(run_playbook
         assert "+++ after" in run.stdout                      # and does
 
 
+@pytest.mark.core_matrix
 def test_diff_of_a_real_run(run_playbook):
     run = run_playbook([batches_task(username="jdoe", batches=["UPSC"], state="exact")], diff=True)
     assert run.results[0]["diff"] == {"before": {"batches": ["IBPS Online Batch"]}, "after": {"batches": ["UPSC"]}}
@@ -298,6 +301,7 @@ def test_diff_of_a_real_run(run_playbook):
     assert writes(run) == [("POST", member_path(1884), {"batches": [21]}), ("DELETE", member_path(1884), {"batches": [26]})]
 
 
+@pytest.mark.core_matrix
 def test_examples_run_against_the_simulator_and_a_rerun_changes_nothing(run_playbook, simulator, module_examples):
     examples = module_examples("testpress_user_batches")
     assert all(MODULE in task or "ansible.builtin.debug" in task for task in examples)

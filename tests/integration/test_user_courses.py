@@ -29,6 +29,7 @@ def titles(result):
     return sorted(course["title"] for course in result["courses"])
 
 
+@pytest.mark.core_matrix
 def test_by_title_slug_and_id_one_post_then_rerun_writes_nothing(run_playbook, simulator):
     task = enrol(username="john", courses=["Language training", "entrance-coaching", 282, "Master of Business Administration"])
     first = run_playbook([task])
@@ -161,6 +162,7 @@ def test_check_mode_create_then_enrol_runs_through(run_playbook, simulator):
     ({"courses": [279, "TD"], "state": "exact"}, False,
      ["Language training", "TD"], ["Language training", "TD"]),
 ])
+@pytest.mark.core_matrix
 def test_check_mode_diff_for_each_state_writes_nothing(run_playbook, simulator, options, changed, before, after):
     run = run_playbook([enrol(username="jdoe", **options)], check=True, diff=True)
     result = run.results[0]
@@ -172,6 +174,7 @@ def test_check_mode_diff_for_each_state_writes_nothing(run_playbook, simulator, 
     assert ("+++ after" in run.stdout) is changed
 
 
+@pytest.mark.core_matrix
 def test_examples_run_and_are_idempotent(run_playbook, simulator, module_examples):
     examples = module_examples("testpress_user_courses")
     assert examples and all(COURSES_MODULE in task for task in examples)

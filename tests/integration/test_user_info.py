@@ -19,6 +19,7 @@ def info(name='info', **args):
     return {'name': name, MODULE: args}
 
 
+@pytest.mark.core_matrix
 def test_one_user_by_username_email_and_id_in_the_shape_of_a_roster_entry(simulator, run_playbook):
     run = run_playbook([info('by name', username='john', include=['batches', 'courses', 'expires']),
                         info('by email', email='JOHN@example.com'),
@@ -67,6 +68,7 @@ def test_an_export_applied_by_the_roster_changes_nothing(simulator, run_playbook
     assert applied.result('apply')['summary']['unchanged'] == len(export)
 
 
+@pytest.mark.core_matrix
 def test_the_examples_run_and_the_export_applies_with_no_change(simulator, run_playbook, module_examples, tmp_path):
     (tmp_path / 'rosters').mkdir()
     playbook = tmp_path / 'examples.yml'
