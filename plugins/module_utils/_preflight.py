@@ -33,6 +33,7 @@ CHECKS = {
     'me': (['testpress_roster: knowing the account an api_token belongs to, which is never deactivated or deleted'], False),
     'user_list': (['testpress_roster', 'testpress_user_info', 'every lookup of an account by username'], True),
     'embedded_batches': (['testpress_roster: batches', 'testpress_user_info: include batches'], True),
+    'user_search': (['finding an account by username (testpress_user, the membership modules, testpress_user_info)'], False),
     'user_flags': (['is_active and is_blocked (testpress_user, testpress_roster)'], True),
     'user_state': (['state_code (testpress_user, testpress_roster, testpress_user_info)'], True),
     'user_birth_date': (['birth_date (testpress_user, testpress_roster, testpress_user_info)'], True),
@@ -123,6 +124,21 @@ def judge_embedded_batches(results):
             return False, 'the batches embedded for account %r: %s' % (record.get('username'), wrong)
     most = max(len(record['batches']) for record in results)
     return True, '%d accounts each carry their batches as {id, name}, up to %d' % (len(results), most)
+
+
+def judge_user_search(username, page):
+    """The first page of ``?q=USERNAME``: ``(ok, detail, the account)``; the search matches substrings, so the
+    account is the result whose username is exactly ``username``."""
+    results = page.get('results') if isinstance(page, dict) else None
+    if not isinstance(results, list):
+        return False, 'searching %r: the answer is not a page of accounts' % username, None
+    exact = [record for record in results if isinstance(record, dict) and record.get('username') == username]
+    many = '%d result%s' % (len(results), '' if len(results) == 1 else 's')
+    if exact:
+        return True, 'searching %r finds the account among %s' % (username, many), exact[0]
+    if page.get('next'):
+        return True, 'not confirmed: searching %r gives more than a page; the account is not on the first' % username, None
+    return False, 'searching %r does not find that account among %s' % (username, many), None
 
 
 def judge_flags(record):
@@ -283,19 +299,21 @@ class Preflight:
         return self.add('login', True, 'logged in as %r at %s' % (self.params['api_username'], _where(client.base_url)))
 
     def first_page(self):
-        """The first page of the user list, which also proves (or not) a token's login and admin reach."""
-        client = self.api.client
+        """The first page of the user list, which also proves (or not) a token's login and admin reach;
+        None when it failed, the checks after it then not run."""
+        client, token = self.api.client, self.params.get('api_token')
         try:
             page = client.get(USERS_PATH)
         except TestpressError as err:
-            if err.status == 401 and self.params.get('api_token'):
+            if err.status == 401 and token:
                 self.add('login', False, str(err))
-            elif err.status in (401, 403):
-                self.add('admin', False, 'the account logs in but cannot list accounts (not an institute admin): %s' % err)
+                self.skip_rest('the login failed')
             else:
-                self.add('admin', False, str(err))
+                self.add('admin', False, 'the account logs in but cannot list accounts (not an institute admin): %s' % err
+                         if err.status in (401, 403) else str(err))
+                self.skip_rest('the account cannot list the accounts of the institute')
             return None
-        if self.params.get('api_token'):
+        if token:
             self.add('login', True, 'api_token accepted at %s' % _where(client.base_url))
         self.add('admin', True, 'the account lists the accounts of the institute')
         return page
@@ -314,7 +332,6 @@ class Preflight:
             return self.checks
         page = self.first_page()
         if page is None:
-            self.skip_rest('the account cannot list the accounts of the institute')
             return self.checks
         me = self.attempt('me', self.read_me)
         if me is not FAILED:
@@ -358,13 +375,17 @@ class Preflight:
         self.time_reads(user_id)
 
     def find_account(self, results, login):
-        username = self.params.get('username')
+        """The account to read (``username``, or one of the first page), found by the search ``user_search`` checks."""
+        chosen = None if self.params.get('username') else pick_account(results, login)
+        username = self.params.get('username') or (chosen or {}).get('username')
         if not username:
-            return pick_account(results, login)
-        record = self.attempt('user_flags', lambda: self.api.find_user(username))
-        if record is None:
-            self.add('user_flags', False, 'no account named %r on the institute' % username)
-        return None if record is FAILED else record
+            return None
+        page = self.attempt('user_search', lambda: self.api.client.get(USERS_PATH, {'q': username}))
+        if page is FAILED:
+            return chosen
+        ok, detail, record = judge_user_search(username, page)
+        self.add('user_search', ok, detail)
+        return chosen or record
 
     def search(self, kind, known):
         """Search the catalogue for a name the account holds, or else for the first item of the catalogue."""

@@ -11,7 +11,7 @@ import pytest
 MODULE = 'testpress.lms.testpress_api_info'
 PLAYBOOK = 'playbooks/preflight.yml'
 COURSES_LISTING = '/api/v2.5/admin/users/*/courses/'
-CHECK_NAMES = ['login', 'admin', 'me', 'user_list', 'embedded_batches', 'user_flags', 'user_state', 'user_birth_date',
+CHECK_NAMES = ['login', 'admin', 'me', 'user_list', 'embedded_batches', 'user_search', 'user_flags', 'user_state', 'user_birth_date',
                'user_custom_fields', 'user_batches', 'user_courses', 'user_subscriptions', 'batch_search',
                'course_search', 'latency']
 
@@ -77,4 +77,60 @@ def test_a_courses_listing_switched_off_fails_its_check_and_the_playbook(simulat
     assert row and 'FAILED' in table[row] and 'needs' in table[row]
     assert 'affects: testpress_user_courses; testpress_roster: courses' in table[row + 1]
     assert 'user_courses failed' in run.result('Fail when a check the roster needs failed')['msg']
+    only_reads(run)
+
+
+def test_a_token_is_checked_by_the_first_read_and_no_login_is_sent(simulator, run_playbook):
+    token = simulator.issue_token('admin')
+    run = run_playbook([preflight(api_token=token)])
+    checks = by_name(run.result('preflight'))
+    assert checks['login']['ok'] and checks['login']['detail'] == 'api_token accepted at %s' % simulator.url
+    assert all(check['ok'] for check in checks.values())
+    assert [entry for entry in run.log if entry['method'] != 'GET'] == []
+
+
+def test_a_rejected_login_fails_its_check_and_runs_nothing_else(simulator, run_playbook):
+    run = run_playbook([preflight()], env={'TESTPRESS_PASSWORD': 'Not-The-Pass-7'})
+    checks = run.result('preflight')['checks']
+    assert checks[0]['name'] == 'login' and not checks[0]['ok']
+    assert 'auth-token/: 400' in checks[0]['detail']
+    assert [check['name'] for check in checks] == CHECK_NAMES
+    assert set(check['detail'] for check in checks[1:]) == {'not run: the login failed'}
+    assert run.result('preflight')['estimate'] == {}
+    assert [entry['path'] for entry in run.log] == ['/api/v2.5/auth-token/']
+
+
+def test_a_bad_token_fails_the_login_check(simulator, run_playbook):
+    task = preflight(api_token='not-a-token', api_username='{{ omit }}')
+    run = run_playbook([task], env={'TESTPRESS_USERNAME': None, 'TESTPRESS_PASSWORD': None})
+    checks = by_name(run.result('preflight'))
+    assert not checks['login']['ok'] and '401' in checks['login']['detail']
+    assert checks['admin']['detail'] == 'not run: the login failed'
+    only_reads(run)
+
+
+def test_an_account_that_is_no_admin_fails_the_admin_check(simulator, run_playbook):
+    simulator.add_user('teacher', password='Teacher-Pass-1')
+    run = run_playbook([preflight(api_username='teacher')], env={'TESTPRESS_PASSWORD': 'Teacher-Pass-1'})
+    checks = by_name(run.result('preflight'))
+    assert checks['login']['ok']
+    assert not checks['admin']['ok']
+    assert checks['admin']['detail'].startswith('the account logs in but cannot list accounts (not an institute admin)')
+    assert '403' in checks['admin']['detail']
+    assert checks['user_list']['detail'] == 'not run: the account cannot list the accounts of the institute'
+    assert 'Teacher-Pass-1' not in run.stdout + str(run.results)
+    only_reads(run)
+
+
+def test_the_account_to_read_is_chosen_and_state_and_dates_read_as_codes_and_iso(simulator, run_playbook):
+    simulator.state_format, simulator.date_format = 'code', 'iso'
+    run = run_playbook([preflight(username='john'), preflight('nobody', username='no-such-user')])
+    checks = by_name(run.result('preflight'))
+    assert all(check['ok'] for check in checks.values())
+    assert checks['user_search']['detail'].startswith("searching 'john' finds the account among")
+    assert checks['user_state']['detail'] == 'read back as a code (IN-TN)'
+    assert checks['user_birth_date']['detail'] == 'read back as YYYY-MM-DD (1994-07-03)'
+    nobody = by_name(run.result('nobody'))
+    assert not nobody['user_search']['ok'] and "searching 'no-such-user' does not find" in nobody['user_search']['detail']
+    assert nobody['user_flags']['detail'] == 'not run: no account to read'
     only_reads(run)

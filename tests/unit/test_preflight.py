@@ -5,11 +5,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils import _preflight as preflight
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 
+API_BEHAVIOUR = Path(__file__).resolve().parents[2] / 'docs' / 'api-behaviour.md'
 API_URL = 'https://demo.testpress.in'
 USERS = API_URL + '/api/v2.5/admin/users/'
 
@@ -25,7 +29,7 @@ def test_every_check_is_reported_with_what_it_affects():
                      'affects': ['testpress_user_courses', 'testpress_roster: courses', 'testpress_user_info: include courses'],
                      'needed_by_roster': True}
     assert all(affects for affects, _needed in preflight.CHECKS.values())
-    assert [name for name, (_affects, needed) in preflight.CHECKS.items() if not needed] == ['me', 'latency']
+    assert [name for name, (_affects, needed) in preflight.CHECKS.items() if not needed] == ['me', 'user_search', 'latency']
 
 
 def test_a_user_list_on_the_institute_numbered_by_page_is_read_in_parallel():
@@ -66,6 +70,15 @@ def test_embedded_batches_must_be_records_with_id_and_name():
     ok, detail = preflight.judge_embedded_batches([{'username': 'a', 'batches': ['UPSC']}])
     assert not ok and "account 'a'" in detail and "not {id, name}: 'UPSC'" in detail
     assert preflight.judge_embedded_batches([]) == (True, 'not confirmed: the first page holds no account')
+
+
+def test_a_user_search_picks_the_exact_username_among_substring_matches():
+    john = {'id': 2, 'username': 'john'}
+    page = {'count': 2, 'next': None, 'results': [{'id': 1, 'username': 'johnny'}, john]}
+    assert preflight.judge_user_search('john', page) == (True, "searching 'john' finds the account among 2 results", john)
+    assert preflight.judge_user_search('jo', page) == (False, "searching 'jo' does not find that account among 2 results", None)
+    assert preflight.judge_user_search('jo', dict(page, next=USERS + '?page=2&q=jo'))[0]
+    assert not preflight.judge_user_search('jo', [])[0]
 
 
 def test_flags_must_be_read_back():
@@ -162,3 +175,13 @@ def test_the_account_looked_at_is_not_the_login_and_has_the_most_fields():
     assert preflight.pick_account(results, 'admin')['username'] == 'full'
     assert preflight.pick_account(results[:1], 'admin')['username'] == 'admin'
     assert preflight.pick_account([], 'admin') is None
+
+
+def test_api_behaviour_cites_every_check_and_every_assumption_has_a_check_or_needs_a_write():
+    text = API_BEHAVIOUR.read_text(encoding='utf-8')
+    cited = set(re.findall(r'\[check\s+`(\w+)`\]', text))
+    assert cited == set(preflight.CHECKS)
+    bullets = re.split(r'\n(?=- )', text)
+    unchecked = [bullet for bullet in bullets if '**Assumption**' in bullet
+                 and '[check `' not in bullet and 'only a write confirms' not in bullet.lower() and 'No check' not in bullet]
+    assert unchecked == []
