@@ -16,6 +16,9 @@ The guide's fenced ``bash`` blocks are run in order, one command line at a time,
 A ``yaml`` block right after a line naming a file (`` `students.yml`: ``) is written to that file in the
 working directory of that moment, as a reader saves it. A block after the line
 ``<!-- docs-test: skip (reason) -->`` is not run; the reason is required (a real institute, the network).
+A block after ``<!-- docs-test: server -->`` starts a server the reader leaves running in another
+terminal: it is started on a free port in place of the guide's, must answer HTTP within a few seconds,
+and is stopped again (the rest of the guide runs against the test's own simulator).
 
 Each command must succeed; one that ends in ``# changed=N`` must end with that count in Ansible's recap;
 one with ``--check``, and one that reports ``changed=0``, must send the institute no write.
@@ -25,8 +28,12 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -35,15 +42,18 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 GUIDE = REPO_ROOT / 'docs' / 'getting-started.md'
 FENCE = re.compile(r'^```\s*(\w*)\s*$')
 SKIP = re.compile(r'^<!--\s*docs-test:\s*skip\s*(?:\((.*)\))?\s*-->$')
+SERVER = re.compile(r'^<!--\s*docs-test:\s*server\s*-->$')
 FILE_NAME = re.compile(r'^`([\w.-]+\.ya?ml)`:$')
 CHANGED = re.compile(r'#\s*changed=(\d+)')
 RECAP = re.compile(r'^localhost\s+:.*\bchanged=(\d+)', re.MULTILINE)
-GUIDE_SIMULATOR = 'http://127.0.0.1:8765'
+GUIDE_PORT = '8765'
+GUIDE_SIMULATOR = 'http://127.0.0.1:' + GUIDE_PORT
+SERVER_START = 20
 COMMAND_TIMEOUT = 300
 
 
 def guide_blocks():
-    """``(line, language, text, skip_reason, file_name)`` of each fenced block, in order."""
+    """``(line, language, text, skip_reason, file_name, server)`` of each fenced block, in order."""
     lines = GUIDE.read_text(encoding='utf-8').splitlines()
     blocks, index = [], 0
     while index < len(lines):
@@ -57,8 +67,9 @@ def guide_blocks():
         before = [line.strip() for line in lines[max(0, index - 2):index] if line.strip()]
         skip = SKIP.match(before[-1]) if before else None
         name = FILE_NAME.match(before[-1]) if before else None
+        server = bool(before) and SERVER.match(before[-1]) is not None
         blocks.append((index + 1, match.group(1), '\n'.join(lines[index + 1:end]),
-                       skip.group(1) if skip else None, name.group(1) if name else None))
+                       skip.group(1) if skip else None, name.group(1) if name else None, server))
         if skip and not skip.group(1):
             pytest.fail('%s:%d: a docs-test skip marker needs a reason in parentheses' % (GUIDE.name, index))
         index = end + 1
@@ -90,6 +101,33 @@ class Shell:
         self.cwd = str(cwd)
         self.state = Path(home).parent / 'shell-state'
 
+    def serve(self, command, port):
+        """Start ``command`` in the background, as in a second terminal; stop it once it answers on ``port``."""
+        log = Path('%s.server' % self.state)
+        with log.open('w') as output:
+            server = subprocess.Popen(['bash', '-c', 'exec ' + command], cwd=self.cwd, env=self.env,
+                                      stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVER_START
+            while time.monotonic() < deadline and server.poll() is None:
+                try:
+                    urllib.request.urlopen('http://127.0.0.1:%d/' % port, timeout=1).close()
+                    return None
+                except urllib.error.HTTPError:
+                    return None
+                except OSError:
+                    time.sleep(0.2)
+            if server.poll() is not None:
+                return 'it exited (rc=%d) before answering:\n%s' % (server.returncode, log.read_text())
+            return 'it did not answer on port %d within %d s:\n%s' % (port, SERVER_START, log.read_text())
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
     def run(self, command):
         script = 'set -eo pipefail\n%s\npwd > %s.cwd\nenv -0 > %s.env\n' % (command, self.state, self.state)
         done = subprocess.run(['bash', '-c', script], cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
@@ -99,6 +137,12 @@ class Shell:
             pairs = Path('%s.env' % self.state).read_text(encoding='utf-8').split('\0')
             self.env = dict(pair.split('=', 1) for pair in pairs if '=' in pair)
         return done
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -127,10 +171,17 @@ def test_getting_started_runs_as_written(simulator, clone, tmp_path):
     home.mkdir()
     shell = Shell(home, clone)
     ran, skipped, playbook_runs = [], [], 0
-    for line, language, text, skip, file_name in blocks:
+    for line, language, text, skip, file_name, server in blocks:
         where = '%s:%d' % (GUIDE.name, line)
         if skip:
             skipped.append(where)
+            continue
+        if server:
+            for command in commands(text):
+                port = free_port()
+                problem = shell.serve(command.replace(GUIDE_PORT, str(port)), port)
+                assert problem is None, '%s: `%s`: %s' % (where, command, problem)
+                ran.append(command)
             continue
         if language in ('yaml', 'yml') and file_name:
             Path(shell.cwd, file_name).write_text(text + '\n', encoding='utf-8')
