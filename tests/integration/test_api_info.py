@@ -10,7 +10,6 @@ import pytest
 
 MODULE = 'testpress.lms.testpress_api_info'
 PLAYBOOK = 'playbooks/preflight.yml'
-COURSES_LISTING = '/api/v2.5/admin/users/*/courses/'
 CHECK_NAMES = ['login', 'admin', 'me', 'user_list', 'embedded_batches', 'user_search', 'user_flags', 'user_state', 'user_birth_date',
                'user_custom_fields', 'user_batches', 'user_courses', 'user_subscriptions', 'batch_search',
                'course_search', 'latency']
@@ -30,6 +29,7 @@ def only_reads(run):
     assert set(entry['method'] for entry in run.log if entry['path'] != '/api/v2.5/auth-token/') == {'GET'}
 
 
+@pytest.mark.core_matrix
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_every_check_passes_against_the_simulator_with_reads_alone(simulator, run_playbook, check_mode):
     run = run_playbook([preflight(concurrency=16)], check=check_mode)
@@ -39,6 +39,7 @@ def test_every_check_passes_against_the_simulator_with_reads_alone(simulator, ru
     assert not result['changed']
     only_reads(run)
     checks = by_name(result)
+    assert checks['me']['detail'] == "names the account 'admin' (id %d)" % simulator.user('admin')['id']
     assert checks['user_state']['detail'].startswith('read back as a name')
     assert 'DD/MM/YYYY' in checks['user_birth_date']['detail']
     estimate = result['estimate']
@@ -64,13 +65,15 @@ def test_the_playbook_prints_the_table_and_passes(simulator, run_playbook):
     only_reads(run)
 
 
-def test_a_courses_listing_switched_off_fails_its_check_and_the_playbook(simulator, run_playbook):
-    simulator.inject(status=404, method='GET', path=COURSES_LISTING, times=None)
+@pytest.mark.core_matrix
+@pytest.mark.parametrize('status', [404, 405])
+def test_a_courses_listing_switched_off_fails_its_check_and_the_playbook(simulator, run_playbook, status):
+    simulator.configure(courses_listing_status=status)
     run = run_playbook(PLAYBOOK, verbosity=0, expect_failure=True)
     checks = by_name(run.result('Check the institute, reading only'))
     failed = [name for name, check in checks.items() if not check['ok']]
     assert failed == ['user_courses']
-    assert checks['user_courses']['detail'].endswith('courses/: 404 Not found.')
+    assert 'courses/: %d ' % status in checks['user_courses']['detail']
     assert 'testpress_roster: courses' in checks['user_courses']['affects']
     table = run.result('Show the checks')['msg']
     row = table.index([line for line in table if line.startswith('user_courses')][0])
@@ -133,4 +136,22 @@ def test_the_account_to_read_is_chosen_and_state_and_dates_read_as_codes_and_iso
     nobody = by_name(run.result('nobody'))
     assert not nobody['user_search']['ok'] and "searching 'no-such-user' does not find" in nobody['user_search']['detail']
     assert nobody['user_flags']['detail'] == 'not run: no account to read'
+    only_reads(run)
+
+
+def test_an_institute_that_does_not_serve_me_passes(simulator, run_playbook):
+    simulator.configure(me_status=404)
+    run = run_playbook([preflight()])
+    checks = by_name(run.result('preflight'))
+    assert all(check['ok'] for check in checks.values())
+    assert checks['me']['detail'] == 'not served: the account an api_token belongs to is read from the token itself'
+    only_reads(run)
+
+
+@pytest.mark.core_matrix
+def test_the_examples_run(simulator, run_playbook, module_examples):
+    variables = {'testpress_url': simulator.url, 'testpress_admin': 'admin', 'testpress_admin_password': 'admin-pass'}
+    run = run_playbook(module_examples('testpress_api_info'), extra_vars=variables)
+    assert run.result('Stop when a check the roster needs failed')['_status'] == 'ok'
+    assert 'an audit takes about' in run.result('Say how long an audit of this institute takes')['msg']
     only_reads(run)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The preflight's pure parts (plugins/module_utils/_preflight.py): each answer judged, and the estimate."""
+"""The preflight's pure parts: each answer judged (plugins/module_utils/_assumptions.py), the estimate and the
+checks' table (_preflight.py), and docs/api-behaviour.md citing every check."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.testpress.lms.plugins.module_utils import _assumptions as assumptions
 from ansible_collections.testpress.lms.plugins.module_utils import _preflight as preflight
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 
@@ -33,13 +35,13 @@ def test_every_check_is_reported_with_what_it_affects():
 
 
 def test_a_user_list_on_the_institute_numbered_by_page_is_read_in_parallel():
-    ok, detail, facts = preflight.judge_user_list(page(45), API_URL)
+    ok, detail, facts = assumptions.judge_user_list(page(45), API_URL)
     assert ok and facts == {'users': 45, 'per_page': 20, 'parallel': True}
     assert detail == '45 accounts, 20 a page, 3 pages; next links on api_url, numbered: pages read in parallel'
 
 
 def test_next_links_elsewhere_or_unnumbered_are_noted_not_failed():
-    ok, detail, facts = preflight.judge_user_list(page(45, next_url='http://proxy.local/api/v2.5/admin/users/?cursor=abc'),
+    ok, detail, facts = assumptions.judge_user_list(page(45, next_url='http://proxy.local/api/v2.5/admin/users/?cursor=abc'),
                                                   API_URL)
     assert ok and not facts['parallel']
     assert 'next links point to http://proxy.local, not to api_url (https://demo.testpress.in)' in detail
@@ -53,37 +55,37 @@ def test_next_links_elsewhere_or_unnumbered_are_noted_not_failed():
     (page(45, next_url=None), 'count says 45 accounts but the first page holds 20 and has no next link'),
 ])
 def test_a_user_list_the_collection_cannot_read_fails(answer, problem):
-    ok, detail, facts = preflight.judge_user_list(answer, API_URL)
+    ok, detail, facts = assumptions.judge_user_list(answer, API_URL)
     assert not ok and facts is None and problem in detail
 
 
 def test_without_per_page_the_page_size_is_the_first_page_length():
     answer = page(45, results=10)
     del answer['per_page']
-    assert preflight.judge_user_list(answer, API_URL)[2]['per_page'] == 10
+    assert assumptions.judge_user_list(answer, API_URL)[2]['per_page'] == 10
 
 
 def test_embedded_batches_must_be_records_with_id_and_name():
-    assert preflight.judge_embedded_batches([{'username': 'a', 'batches': [{'id': 1, 'name': 'UPSC'}]}])[0]
-    ok, detail = preflight.judge_embedded_batches([{'username': 'a'}])
+    assert assumptions.judge_embedded_batches([{'username': 'a', 'batches': [{'id': 1, 'name': 'UPSC'}]}])[0]
+    ok, detail = assumptions.judge_embedded_batches([{'username': 'a'}])
     assert not ok and 'does not embed batches' in detail
-    ok, detail = preflight.judge_embedded_batches([{'username': 'a', 'batches': ['UPSC']}])
+    ok, detail = assumptions.judge_embedded_batches([{'username': 'a', 'batches': ['UPSC']}])
     assert not ok and "account 'a'" in detail and "not {id, name}: 'UPSC'" in detail
-    assert preflight.judge_embedded_batches([]) == (True, 'not confirmed: the first page holds no account')
+    assert assumptions.judge_embedded_batches([]) == (True, 'not confirmed: the first page holds no account')
 
 
 def test_a_user_search_picks_the_exact_username_among_substring_matches():
     john = {'id': 2, 'username': 'john'}
     page = {'count': 2, 'next': None, 'results': [{'id': 1, 'username': 'johnny'}, john]}
-    assert preflight.judge_user_search('john', page) == (True, "searching 'john' finds the account among 2 results", john)
-    assert preflight.judge_user_search('jo', page) == (False, "searching 'jo' does not find that account among 2 results", None)
-    assert preflight.judge_user_search('jo', dict(page, next=USERS + '?page=2&q=jo'))[0]
-    assert not preflight.judge_user_search('jo', [])[0]
+    assert assumptions.judge_user_search('john', page) == (True, "searching 'john' finds the account among 2 results", john)
+    assert assumptions.judge_user_search('jo', page) == (False, "searching 'jo' does not find that account among 2 results", None)
+    assert assumptions.judge_user_search('jo', dict(page, next=USERS + '?page=2&q=jo'))[0]
+    assert not assumptions.judge_user_search('jo', [])[0]
 
 
 def test_flags_must_be_read_back():
-    assert preflight.judge_flags({'is_active': True, 'is_blocked': False}) == (True, 'read back: is_active true, is_blocked false')
-    ok, detail = preflight.judge_flags({'username': 'asha', 'is_active': True})
+    assert assumptions.judge_flags({'is_active': True, 'is_blocked': False}) == (True, 'read back: is_active true, is_blocked false')
+    ok, detail = assumptions.judge_flags({'username': 'asha', 'is_active': True})
     assert not ok and "'asha' reads back without is_blocked: a task that sets it reports a change on every run" in detail
 
 
@@ -96,7 +98,7 @@ def test_flags_must_be_read_back():
     ({'state': 'Atlantis'}, False, "'Atlantis', neither an ISO 3166-2:IN code nor a known state name"),
 ])
 def test_state_spellings(record, ok, words):
-    result = preflight.judge_state(record)
+    result = assumptions.judge_state(record)
     assert result[0] is ok and words in result[1]
 
 
@@ -107,49 +109,49 @@ def test_state_spellings(record, ok, words):
     ('July 3, 1994', False, "'July 3, 1994', neither DD/MM/YYYY nor YYYY-MM-DD"),
 ])
 def test_birth_date_spellings(value, ok, words):
-    result = preflight.judge_birth_date({'birth_date': value})
+    result = assumptions.judge_birth_date({'birth_date': value})
     assert result[0] is ok and words in result[1]
 
 
 def test_custom_fields_must_be_an_object():
-    assert preflight.judge_custom_fields({'custom_fields': {'Roll Number': 'R-1'}}) == (True, 'an object of 1 field')
-    assert not preflight.judge_custom_fields({'username': 'a'})[0]
+    assert assumptions.judge_custom_fields({'custom_fields': {'Roll Number': 'R-1'}}) == (True, 'an object of 1 field')
+    assert not assumptions.judge_custom_fields({'username': 'a'})[0]
 
 
 def test_a_batch_listing_agrees_with_the_embedded_batches_unless_they_may_be_cut():
     items = [{'id': 1, 'name': 'UPSC'}, {'id': 2, 'name': 'NEET'}]
-    assert preflight.judge_members(BATCHES, items, items[:2]) == (True, 'a page of {id, name}: 2 items, as the user list embeds them')
-    ok, detail = preflight.judge_members(BATCHES, items, items[:1])
+    assert assumptions.judge_members(BATCHES, items, items[:2]) == (True, 'a page of {id, name}: 2 items, as the user list embeds them')
+    ok, detail = assumptions.judge_members(BATCHES, items, items[:1])
     assert not ok and 'embeds 1 batches for the account but its listing has 2' in detail
     many = [{'id': n, 'name': 'B%d' % n} for n in range(25)]
-    assert preflight.judge_members(BATCHES, many, many[:20]) == (True, 'a page of {id, name}: 25 items, of which the user list embeds 20')
+    assert assumptions.judge_members(BATCHES, many, many[:20]) == (True, 'a page of {id, name}: 25 items, of which the user list embeds 20')
 
 
 def test_a_course_listing_of_the_wrong_shape_fails_and_an_empty_one_is_unconfirmed():
-    ok, detail = preflight.judge_members(COURSES, [{'id': 1, 'name': 'no title'}])
+    ok, detail = assumptions.judge_members(COURSES, [{'id': 1, 'name': 'no title'}])
     assert not ok and detail == "the listing of courses: an item is not {id, title}: ['id', 'name']"
-    assert preflight.judge_members(COURSES, []) == (True, 'a page of {id, title}: 0 items (the shape of an item not seen)')
+    assert assumptions.judge_members(COURSES, []) == (True, 'a page of {id, title}: 0 items (the shape of an item not seen)')
 
 
 def test_subscriptions_carry_a_batch_and_an_expiry():
     good = [{'id': 5001, 'batch': {'id': 21, 'name': 'UPSC'}, 'expires': None}]
-    assert preflight.judge_subscriptions(good) == (True, 'a page of {id, batch, expires}: 1 item')
-    assert not preflight.judge_subscriptions([{'id': 5001, 'batch': 21, 'expires': None}])[0]
+    assert assumptions.judge_subscriptions(good) == (True, 'a page of {id, batch, expires}: 1 item')
+    assert not assumptions.judge_subscriptions([{'id': 5001, 'batch': 21, 'expires': None}])[0]
 
 
 def test_a_search_must_find_the_exact_name():
     found = [{'id': 1, 'name': 'UPSC'}, {'id': 2, 'name': 'UPSC Morning Batch'}]
-    assert preflight.judge_search(BATCHES, 'UPSC', found) == (True, "searching 'UPSC' finds it exactly among 2 results")
-    ok, detail = preflight.judge_search(BATCHES, 'UPSC Evening', found)
+    assert assumptions.judge_search(BATCHES, 'UPSC', found) == (True, "searching 'UPSC' finds it exactly among 2 results")
+    ok, detail = assumptions.judge_search(BATCHES, 'UPSC Evening', found)
     assert not ok and detail.startswith("searching 'UPSC Evening': no batch named 'UPSC Evening'")
-    assert preflight.judge_search(COURSES, None, []) == (True, 'not confirmed: the institute has no courses to search for')
+    assert assumptions.judge_search(COURSES, None, []) == (True, 'not confirmed: the institute has no courses to search for')
 
 
 def test_me_names_the_login_account_where_served():
-    assert preflight.judge_me({'id': 17, 'username': 'admin'}, 'admin') == (True, "names the account 'admin' (id 17)")
-    assert preflight.judge_me(None, 'admin')[0]
-    assert preflight.judge_me({'id': 17, 'username': 'other'}, 'admin') == (False, "names 'other', not the account logged in ('admin')")
-    assert preflight.judge_me({'id': 17, 'username': 'other'}, None)[0]
+    assert assumptions.judge_me({'id': 17, 'username': 'admin'}, 'admin') == (True, "names the account 'admin' (id 17)")
+    assert assumptions.judge_me(None, 'admin')[0]
+    assert assumptions.judge_me({'id': 17, 'username': 'other'}, 'admin') == (False, "names 'other', not the account logged in ('admin')")
+    assert assumptions.judge_me({'id': 17, 'username': 'other'}, None)[0]
 
 
 def test_the_estimate_of_an_audit_and_an_apply():
