@@ -5,17 +5,22 @@
 """``roster_from_csv`` and ``roster_to_csv``: roster entries from and to spreadsheet text.
 
 The columns are the keys of a roster entry (``_roster.entry_argument_spec``), except the dict of
-custom fields, which is one column per field, named ``custom_fields.<Field Name>``. Every cell is
-checked with the rules the modules apply to the same option (the field table's normalisers, the
-membership item rules), so a bad spreadsheet fails here, naming its row and column, before a
-roster task reads the institute. Their documentation is in ``roster_from_csv.yml`` and
-``roster_to_csv.yml``.
+custom fields, which is one column per field, named ``custom_fields.<Field Name>``; headers match
+in any case. Every cell is trimmed, as the API trims text, and checked with the rules the modules
+apply to the same option, so a bad spreadsheet fails here before a roster task reads the institute,
+naming every problem at once by row and column (``read_roster_csv`` is the reading for other
+plugins). A problem never shows what may be a secret: the header or cells of a column that is not
+a roster key, or any cell of a text with a password column. A cell a spreadsheet would run as a
+formula is written with a leading ``'`` and read back without it. Their documentation is in
+``roster_from_csv.yml`` and ``roster_to_csv.yml``.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -37,19 +42,41 @@ ESCAPE = '\\'
 ID_MARK = '#'
 ITEM_ID = re.compile(r'^#\s*([0-9]+)$')
 BOM = '\ufeff'
+# A cell a spreadsheet takes as a formula starts with one of these (OWASP, "CSV injection"); roster_to_csv
+# puts a ' before it, and before a value that already starts with ' and one of these, so that
+# roster_from_csv takes exactly one ' off again.
+FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+# A value a message shows, as Python's repr writes it: hidden when the text may hold a password.
+QUOTED_VALUE = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
 
 
 class Column:
-    """One header cell: the entry key it fills, and for a custom field column, the field's name."""
+    """One header cell: the entry key it fills, and for a custom field column, the field's name.
 
-    def __init__(self, title, key=None, field=None):
-        self.title = title
+    ``name`` is how problems name the column: the key or ``custom_fields.<Field Name>``, or for a column
+    that is not a roster key (whose header might be any text of any file) its letter only.
+    ``ignored``: a column whose header is already a problem; its cells are not read.
+    """
+
+    def __init__(self, name, key=None, field=None, ignored=False):
+        self.name = name
         self.key = key
         self.field = field
+        self.ignored = ignored
 
 
-def _fail(line, column, message):
-    raise AnsibleFilterError('roster_from_csv: row %d, column %s: %s' % (line, column, message))
+class RosterCsvError(AnsibleFilterError):
+    """Every problem of one CSV text; ``problems`` holds each as ``row <n>, column <c>: <what>``."""
+
+    def __init__(self, problems, hidden=False):
+        self.problems = problems
+        note = ' (cell values are not shown: the text has a password column)' if hidden else ''
+        if len(problems) == 1:
+            message = 'roster_from_csv: %s%s' % (problems[0], note)
+        else:
+            message = 'roster_from_csv: %d problems%s:\n%s' % (len(problems), note, '\n'.join('- ' + text for text in problems))
+        super().__init__(message)
 
 
 def _message(err, key):
@@ -58,8 +85,20 @@ def _message(err, key):
     return text[len(key) + 2:] if text.startswith(key + ': ') else text
 
 
-def _blank(cell):
-    return not cell.strip()
+def column_letter(number):
+    """The spreadsheet's name of column ``number`` (from 1): A, B, ... Z, AA, AB, ..."""
+    letters = ''
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord('A') + rest) + letters
+    return letters
+
+
+def unquote(cell):
+    """A cell as the roster takes it: trimmed, as the API trims text, and without the ``'`` that
+    ``roster_to_csv`` puts before a value a spreadsheet would take as a formula."""
+    cell = cell.strip()
+    return cell[1:].strip() if QUOTED_FORMULA.match(cell) else cell
 
 
 # ---------------------------------------------------------------- membership cells
@@ -108,16 +147,14 @@ def join_items(key, items):
 # ---------------------------------------------------------------- reading
 
 def read_cell(key, cell):
-    """The entry value of one non-empty cell of column ``key``, checked as the modules check the option.
-
-    Strings are returned as written (the modules normalise them), so text read back equals the entries it was written from.
-    """
+    """The entry value of one non-empty cell of column ``key`` (trimmed and unquoted), checked as the modules
+    check the option. Strings are returned as they are (the modules normalise them)."""
     spec = ENTRY_SPEC[key]
     if spec['type'] == 'list':
         return split_items(key, cell)
     value = cell
     if spec['type'] == 'bool':
-        word = cell.strip().lower()
+        word = cell.lower()
         if word not in BOOL_WORDS:
             raise InputError('%s: %r is not true or false (nor yes/no, 1/0)' % (key, cell))
         value = BOOL_WORDS[word]
@@ -130,106 +167,152 @@ def read_cell(key, cell):
     return value
 
 
-def _header(line, cells):
-    """The columns a header row names, each checked: known, and listed once."""
-    columns, fields, seen = [], {}, {}
-    for number, cell in enumerate(cells, 1):
-        title = cell.strip()
-        if not title:
-            columns.append(Column('%d (no header)' % number))
-            continue
-        field = title[len(CUSTOM_PREFIX):].strip() if title.startswith(CUSTOM_PREFIX) else None
-        if field is not None:
-            title = CUSTOM_PREFIX + field
-        if title in seen:
-            _fail(line, title, 'the column is listed twice (columns %d and %d)' % (seen[title], number))
-        seen[title] = number
-        if field is not None:
-            fields[field] = ''
-            try:
-                CUSTOM.desired(CUSTOM_FIELDS, fields)
-            except InputError as err:
-                _fail(line, title, _message(err, CUSTOM_FIELDS))
-            columns.append(Column(title, CUSTOM_FIELDS, field))
-        elif title in COLUMN_KEYS:
-            columns.append(Column(title, title))
-        else:
-            _fail(line, title, 'not a roster entry key; the columns are %s, and %s<Field Name> for each custom field'
-                  % (', '.join(COLUMN_KEYS), CUSTOM_PREFIX))
-    if 'username' not in seen:
-        _fail(line, 'username', 'the header has no username column')
-    return columns
-
-
-def _entry(line, columns, cells):
-    entry = {}
-    for number, cell in enumerate(cells):
-        if _blank(cell):
-            continue
-        if number >= len(columns):
-            _fail(line, '%d' % (number + 1), 'a value beyond the last column of the header')
-        column = columns[number]
-        if column.key is None:
-            _fail(line, column.title, 'a value in a column without a header')
-        if column.field is not None:
-            # A custom field takes any text; its name was checked with the header.
-            entry.setdefault(CUSTOM_FIELDS, {})[column.field] = cell
-            continue
-        try:
-            entry[column.key] = read_cell(column.key, cell)
-        except InputError as err:
-            _fail(line, column.title, _message(err, column.key))
-    if 'username' not in entry:
-        _fail(line, 'username', 'the username is empty')
-    return entry
-
-
-def _rows(text):
-    """``(line number, cells)`` of each record; a quoted cell may span lines, so a record is numbered
-    by the line it starts on. Strict: a stray or unclosed quote (a cut-off file) fails instead of
-    swallowing the rows after it."""
+def _records(text, problems):
+    """``(row, cells)`` of each record, the row numbered as a spreadsheet shows it (the header is row 1;
+    a quoted cell that spans lines is still one row). Strict: a stray or unclosed quote (a cut-off file)
+    is a problem that ends the reading, instead of swallowing the rows after it."""
     reader = csv.reader(io.StringIO(text, newline=''), strict=True)
-    line = 1
-    while True:
+    for row in itertools.count(1):
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as err:
-            raise AnsibleFilterError('roster_from_csv: row %d: not valid CSV: %s' % (line, err)) from None
-        yield line, cells
-        line = reader.line_num + 1
+            problems.append('row %d: not valid CSV: %s' % (row, err))
+            return
+        yield row, cells
 
 
-def roster_from_csv(text):
-    """Roster entries from CSV text whose header row names entry keys; empty cells are left out."""
+class _Reader:
+    """One CSV text read into ``(row, entry)`` pairs, every problem of it collected on the way."""
+
+    def __init__(self):
+        self.problems = []
+        self.columns = None
+        self.hidden = False
+
+    def problem(self, row, column, message):
+        self.problems.append('row %d, column %s: %s' % (row, column, message))
+
+    def cell_problem(self, row, column, message):
+        """A problem with a cell's value: the value is shown unless the text has a password column (a
+        row shifted by a cell puts the password in another column, where a check would show it)."""
+        self.problem(row, column, QUOTED_VALUE.sub('the value', message) if self.hidden else message)
+
+    def header(self, row, cells):
+        """The columns a header row names, each checked: a roster key (in any case), listed once."""
+        columns, seen = [], {}
+        for number, cell in enumerate(cells, 1):
+            title, letter = cell.strip(), column_letter(number)
+            if not title:
+                columns.append(Column(letter))
+                continue
+            column = self.header_cell(row, title, letter)
+            same = (column.field or column.key or '').casefold()
+            if same and same in seen:
+                self.problem(row, column.name, 'the column is listed twice (columns %s and %s)' % (seen[same], letter))
+                column = Column(letter, ignored=True)
+            elif same:
+                seen[same] = letter
+            columns.append(column)
+        if not any(column.key == 'username' for column in columns):
+            self.problem(row, 'username', 'the header has no username column')
+        self.hidden = any(column.key == 'password' for column in columns)
+        return columns
+
+    def header_cell(self, row, title, letter):
+        if title[:len(CUSTOM_PREFIX)].casefold() == CUSTOM_PREFIX:
+            field = title[len(CUSTOM_PREFIX):].strip()
+            name = CUSTOM_PREFIX + field
+            try:
+                CUSTOM.desired(CUSTOM_FIELDS, {field: ''})
+            except InputError as err:
+                self.problem(row, name, _message(err, CUSTOM_FIELDS))
+                return Column(name, ignored=True)
+            return Column(name, CUSTOM_FIELDS, field)
+        key = title.casefold()
+        if key in COLUMN_KEYS:
+            return Column(key, key)
+        close = difflib.get_close_matches(key, COLUMN_KEYS, n=1, cutoff=0.8)
+        self.problem(row, letter, 'not a roster entry key%s; the columns are %s, and %s<Field Name> for each custom field'
+                     % (' (did you mean %s?)' % close[0] if close else '', ', '.join(COLUMN_KEYS), CUSTOM_PREFIX))
+        return Column(letter, ignored=True)
+
+    def entry(self, row, cells):
+        entry, beyond = {}, False
+        for number, cell in enumerate(cells):
+            cell = unquote(cell)
+            if not cell:
+                continue
+            if number >= len(self.columns):
+                if not beyond:
+                    self.problem(row, column_letter(number + 1), 'a value beyond the last column of the header')
+                beyond = True
+                continue
+            column = self.columns[number]
+            if column.ignored:
+                continue
+            if column.key is None:
+                self.problem(row, column.name, 'a value in a column without a header')
+            elif column.field is not None:
+                # A custom field takes any text; its name was checked with the header.
+                entry.setdefault(CUSTOM_FIELDS, {})[column.field] = cell
+            else:
+                try:
+                    entry[column.key] = read_cell(column.key, cell)
+                except InputError as err:
+                    self.cell_problem(row, column.name, _message(err, column.key))
+        if 'username' not in entry and any(column.key == 'username' for column in self.columns):
+            self.problem(row, 'username', 'the username is empty')
+        return entry
+
+    def read(self, text):
+        found, rows_of = [], {}
+        for row, cells in _records(text, self.problems):
+            # Blank rows, and rows of only commas, are what spreadsheets leave behind: no entry.
+            if not any(unquote(cell) for cell in cells):
+                continue
+            if self.columns is None:
+                self.columns = self.header(row, cells)
+                continue
+            entry = self.entry(row, cells)
+            username = entry.get('username')
+            if username in rows_of:
+                self.cell_problem(row, 'username', '%r is listed twice (rows %d and %d)' % (username, rows_of[username], row))
+            elif username is not None:
+                rows_of[username] = row
+            found.append((row, entry))
+        if self.columns is None and not self.problems:
+            self.problems.append('the text has no header row naming the columns')
+        if self.problems:
+            raise RosterCsvError(self.problems, self.hidden)
+        return found
+
+
+def read_roster_csv(text):
+    """``(row, entry)`` of every row of CSV text, the row as a spreadsheet numbers it; raises
+    ``RosterCsvError`` naming every problem of the text at once."""
     if not isinstance(text, str):
         raise AnsibleFilterError('roster_from_csv expects CSV text (a string), got %s' % type(text).__name__)
     if text.startswith(BOM):
         text = text[len(BOM):]
-    columns, entries, rows_of = None, [], {}
-    for line, cells in _rows(text):
-        # Blank rows, and rows of only commas, are what spreadsheets leave behind: no entry.
-        if all(_blank(cell) for cell in cells):
-            continue
-        if columns is None:
-            columns = _header(line, cells)
-            continue
-        entry = _entry(line, columns, cells)
-        username = entry['username']
-        if username in rows_of:
-            _fail(line, 'username', '%r is listed twice (rows %d and %d)' % (username, rows_of[username], line))
-        rows_of[username] = line
-        entries.append(entry)
-    if columns is None:
-        raise AnsibleFilterError('roster_from_csv: the text has no header row naming the columns')
-    return entries
+    return _Reader().read(text)
+
+
+def roster_from_csv(text):
+    """Roster entries from CSV text whose header row names entry keys; empty cells are left out."""
+    return [entry for _row, entry in read_roster_csv(text)]
 
 
 # ---------------------------------------------------------------- writing
 
 def _scalar(value):
-    return ('true' if value else 'false') if isinstance(value, bool) else str(value)
+    return ('true' if value else 'false') if isinstance(value, bool) else str(value).strip()
+
+
+def guard(cell):
+    """A cell a spreadsheet would take as a formula, with a ``'`` before it (``unquote`` takes it off)."""
+    return "'" + cell if FORMULA.match(cell) else cell
 
 
 def _cells(entry):
@@ -240,7 +323,7 @@ def _cells(entry):
             continue
         if key == CUSTOM_FIELDS:
             fields = CUSTOM.to_api(CUSTOM.desired(key, value))
-            cells.update((CUSTOM_PREFIX + name, item) for name, item in fields.items())
+            cells.update((CUSTOM_PREFIX + name, item.strip()) for name, item in fields.items())
         elif ENTRY_SPEC[key]['type'] == 'list':
             cells[key] = join_items(key, value)
         elif isinstance(value, (Mapping, list)):
@@ -273,7 +356,7 @@ def roster_to_csv(entries):
             cells = _cells(entry)
         except InputError as err:
             raise AnsibleFilterError('roster_to_csv: entry %d: %s' % (position, err)) from None
-        if _blank(cells.get('username', '')):
+        if not cells.get('username'):
             raise AnsibleFilterError('roster_to_csv: entry %d has no username' % position)
         # Custom field names are case-insensitive: one column per field, spelt as first met.
         for column in list(cells):
@@ -286,7 +369,9 @@ def roster_to_csv(entries):
             header.extend(sorted(custom_columns.values(), key=lambda column: (column.casefold(), column)))
         elif key == 'username' or any(key in cells for cells in rows):
             header.append(key)
-    return ''.join(_csv_line([cells.get(column, '') for column in header]) for cells in [dict(zip(header, header))] + rows)
+    lines = [_csv_line(header)]
+    lines.extend(_csv_line([guard(cells.get(column, '')) for column in header]) for cells in rows)
+    return ''.join(lines)
 
 
 class FilterModule:
