@@ -290,18 +290,20 @@ class _Reader:
 
 
 def read_roster_csv(text):
-    """``(row, entry)`` of every row of CSV text, the row as a spreadsheet numbers it; raises
+    """``(entries, rows)``: the entries of ``roster_from_csv`` and, for each, the row it was read from (as a
+    spreadsheet numbers it), so that a roster file's reader names an entry by its row. Raises
     ``RosterCsvError`` naming every problem of the text at once."""
     if not isinstance(text, str):
         raise AnsibleFilterError('roster_from_csv expects CSV text (a string), got %s' % type(text).__name__)
     if text.startswith(BOM):
         text = text[len(BOM):]
-    return _Reader().read(text)
+    found = _Reader().read(text)
+    return [entry for _row, entry in found], [row for row, _entry in found]
 
 
 def roster_from_csv(text):
     """Roster entries from CSV text whose header row names entry keys; empty cells are left out."""
-    return [entry for _row, entry in read_roster_csv(text)]
+    return read_roster_csv(text)[0]
 
 
 # ---------------------------------------------------------------- writing

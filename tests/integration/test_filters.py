@@ -43,6 +43,24 @@ def test_both_filters_in_a_playbook(run_playbook):
     assert run.log == []
 
 
+def test_a_spreadsheet_with_several_mistakes_fails_once_naming_each_and_writes_nothing(simulator, run_playbook):
+    spreadsheet = ('username,Emial,email,password,batches\r\n'
+                   'asha,x,asha@example.com,Pw-asha-Secret!,UPSC\r\n'
+                   'ravi ,,Pw-ravi-Secret!,ravi@example.com,UPSC\r\n'
+                   'asha,,asha2@example.com,Pw-asha2-Secret!,UPSC\r\n')
+    tasks = [{'name': 'roster', 'testpress.lms.testpress_roster': {'users': '{{ spreadsheet | testpress.lms.roster_from_csv }}'}}]
+
+    run = run_playbook(tasks, extra_vars={'spreadsheet': spreadsheet}, expect_failure=True)
+
+    message = run.result('roster')['msg']
+    assert 'roster_from_csv: 3 problems (cell values are not shown: the text has a password column):' in message
+    assert '- row 1, column B: not a roster entry key (did you mean email?); ' in message
+    assert '- row 3, column email: the value is not an email address' in message
+    assert '- row 4, column username: the value is listed twice (rows 2 and 4)' in message
+    assert 'Pw-' not in run.stdout and 'Secret' not in run.stdout
+    assert run.writes == []
+
+
 @pytest.mark.parametrize('name', ['roster_from_csv', 'roster_to_csv', 'drift_report', 'drift_markdown'])
 def test_ansible_doc_renders_each_filter(name):
     command = [str(Path(sys.executable).parent / 'ansible-doc'), '-t', 'filter', 'testpress.lms.' + name]

@@ -189,7 +189,7 @@ def test_a_csv_syntax_error_ends_the_reading_after_the_problems_before_it():
 
 def test_the_rows_of_the_entries_are_given_as_a_spreadsheet_numbers_them():
     text = 'username,first_name\n\nasha,"two\nlines"\n,\nravi,R\n'
-    assert read_roster_csv(text) == [(3, {'username': 'asha', 'first_name': 'two\nlines'}), (5, {'username': 'ravi', 'first_name': 'R'})]
+    assert read_roster_csv(text) == ([{'username': 'asha', 'first_name': 'two\nlines'}, {'username': 'ravi', 'first_name': 'R'}], [3, 5])
 
 
 # ---------------------------------------------------------------- text as the API stores it
