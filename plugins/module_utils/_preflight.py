@@ -262,6 +262,9 @@ def run_preflight(module):
     """``testpress_api_info``: every check, and the estimate; reads only, so the same in check mode."""
     params = module.params
     concurrency = checked_concurrency(params['concurrency'])
-    preflight = Preflight(module.api, params)
+    api = module.api
+    # Every check is a read, in check mode or not: the client refuses any write (the login is no write).
+    api.client.read_only = True
+    preflight = Preflight(api, params)
     checks = preflight.run()
     module.exit(False, checks=checks, estimate=preflight.estimate(concurrency, params.get('rate_limit')))

@@ -50,7 +50,6 @@ def test_every_check_passes_against_the_simulator_with_reads_alone(simulator, ru
     assert 0 < estimate['audit_seconds'] <= estimate['apply_seconds']
 
 
-
 def test_the_playbook_prints_the_table_and_passes(simulator, run_playbook):
     for number in range(30):
         simulator.add_user('bulk-%02d' % number)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils import _assumptions as assumptions
+from ansible_collections.testpress.lms.plugins.module_utils import _errors
 from ansible_collections.testpress.lms.plugins.module_utils import _preflight as preflight
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 
@@ -41,8 +42,8 @@ def test_a_user_list_on_the_institute_numbered_by_page_is_read_in_parallel():
 
 
 def test_next_links_elsewhere_or_unnumbered_are_noted_not_failed():
-    ok, detail, facts = assumptions.judge_user_list(page(45, next_url='http://proxy.local/api/v2.5/admin/users/?cursor=abc'),
-                                                  API_URL)
+    elsewhere = page(45, next_url='http://proxy.local/api/v2.5/admin/users/?cursor=abc')
+    ok, detail, facts = assumptions.judge_user_list(elsewhere, API_URL)
     assert ok and not facts['parallel']
     assert 'next links point to http://proxy.local, not to api_url (https://demo.testpress.in)' in detail
     assert 'no page number 2: the pages are read one after another' in detail
@@ -187,3 +188,88 @@ def test_api_behaviour_cites_every_check_and_every_assumption_has_a_check_or_nee
     unchecked = [bullet for bullet in bullets if '**Assumption**' in bullet
                  and '[check `' not in bullet and 'only a write confirms' not in bullet.lower() and 'No check' not in bullet]
     assert unchecked == []
+
+
+class FakeClient:
+    """Stands in for TestpressClient (the dependency): answers GETs from a table, and records them."""
+
+    base_url = API_URL
+
+    def __init__(self, answers):
+        self.answers = answers
+        self.read_only = False
+        self.calls = []
+
+    def login(self):
+        self.calls.append('login')
+
+    def get(self, path, params=None):
+        self.calls.append(path)
+        answer = self.answers.get(path)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class FakeAPI:
+    """Stands in for TestpressAPI over FakeClient."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get_user(self, user_id):
+        return self.client.get('user/%d' % user_id)
+
+    def list_members(self, kind, user_id):
+        return self.client.get('%s/%d' % (kind, user_id))
+
+    def list_subscriptions(self, user_id):
+        return self.client.get('subscriptions/%d' % user_id)
+
+    def search_catalogue(self, kind, text):
+        return self.client.get('search/%s' % kind)
+
+
+class FakeModule:
+    def __init__(self, api, **params):
+        self.api = api
+        self.params = dict({'api_token': None, 'api_username': 'admin', 'concurrency': 8, 'username': None}, **params)
+        self.result = None
+
+    def exit(self, changed, **result):
+        self.result = dict(result, changed=changed)
+
+
+def institute():
+    asha = {'id': 7, 'username': 'asha', 'state': 'Tamil Nadu', 'state_code': 'IN-TN', 'birth_date': '03/07/1994',
+            'custom_fields': {}, 'is_active': True, 'is_blocked': False, 'batches': [{'id': 21, 'name': 'UPSC'}]}
+    users = {'count': 1, 'next': None, 'per_page': 20, 'results': [asha]}
+    return {'/api/v2.5/admin/users/': users, '/api/v2.2/me/': {'id': 1, 'username': 'admin'}, 'user/7': asha,
+            'batches/7': [{'id': 21, 'name': 'UPSC'}], 'courses/7': [{'id': 278, 'title': 'TD', 'slug': 'td'}],
+            'subscriptions/7': [{'id': 5001, 'batch': {'id': 21, 'name': 'UPSC'}, 'expires': None}],
+            'search/batches': [{'id': 21, 'name': 'UPSC'}], 'search/courses': [{'id': 278, 'title': 'TD', 'slug': 'td'}]}
+
+
+def test_the_preflight_reads_with_a_read_only_client_and_reports_every_check():
+    client = FakeClient(institute())
+    module = FakeModule(FakeAPI(client))
+    preflight.run_preflight(module)
+    assert client.read_only is True
+    assert [check['name'] for check in module.result['checks']] == list(preflight.CHECKS)
+    assert all(check['ok'] for check in module.result['checks'])
+    assert module.result['changed'] is False and module.result['estimate']['users'] == 1
+    assert client.calls[:2] == ['login', '/api/v2.5/admin/users/']
+
+
+def test_a_failed_listing_fails_its_check_alone_and_a_failed_login_stops_the_rest():
+    answers = institute()
+    answers['subscriptions/7'] = _errors.TestpressError('GET', '/api/v2.5/admin/users/7/subscriptions/', 405, 'Method not allowed.')
+    checks = preflight.Preflight(FakeAPI(FakeClient(answers)), FakeModule(None).params).run()
+    assert [check['name'] for check in checks if not check['ok']] == ['user_subscriptions']
+    assert checks[list(preflight.CHECKS).index('user_subscriptions')]['detail'].endswith('405 Method not allowed.')
+
+    refused = _errors.TestpressError('GET', '/api/v2.5/admin/users/', 403, 'You do not have permission to perform this action.')
+    checks = preflight.Preflight(FakeAPI(FakeClient(dict(answers, **{'/api/v2.5/admin/users/': refused}))),
+                                 FakeModule(None).params).run()
+    assert [check['ok'] for check in checks[:2]] == [True, False]
+    assert set(check['detail'] for check in checks[2:]) == {'not run: the account cannot list the accounts of the institute'}
