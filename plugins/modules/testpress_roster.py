@@ -25,6 +25,12 @@ author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
   - testpress.lms.connection
   - testpress.lms.attributes
+attributes:
+  action:
+    description: Has an action plugin, which runs on the controller.
+    support: full
+    details:
+      - The action plugin reads O(src) on the controller and hands its entries to the module.
 options:
   users:
     description:
@@ -33,9 +39,9 @@ options:
       - Each username may appear once.
       - The entries returned by M(testpress.lms.testpress_user_info), and read by the
         P(testpress.lms.roster_from_csv#filter) filter, have this shape.
+      - Exactly one of O(users) and O(src) is required.
     type: list
     elements: dict
-    required: true
     suboptions:
       username:
         description: The account's username, its key (required in every entry).
@@ -109,6 +115,38 @@ options:
           - When the account's subscriptions to the listed O(users[].batches) end, as V(YYYY-MM-DD); a listed batch
             whose end date differs is updated. Needs O(users[].batches).
         type: str
+  src:
+    description:
+      - A roster file on the controller, instead of O(users). A C(.yml), C(.yaml) or C(.json) file holds a list of
+        entries of O(users); a C(.csv) file is a spreadsheet read with the rules of the
+        P(testpress.lms.roster_from_csv#filter) filter (the header row names the entry keys).
+      - A relative path is found as the C(src) of M(ansible.builtin.template) is, in the C(files/) directory of
+        the role or beside the playbook, then in the playbook's directory.
+      - The file is read as it is, never templated; this is what keeps a roster of 10,000 students cheap for the
+        controller. Keep passwords out of it, and use O(initial_password) or O(auto_generate_password).
+      - A problem names the file and the row (the header is row 1) or, for YAML and JSON, the entry (the first
+        is entry 1) and its line. Messages never quote a cell of the file other than a roster key's value.
+    type: str
+  initial_password:
+    description:
+      - The first password of every account the roster creates whose entry has no O(users[].password).
+        Never shown in results, diffs or logs, and never sent to an existing account.
+      - Left out, the E(TESTPRESS_INITIAL_PASSWORD) environment variable, when set.
+    type: str
+  auto_generate_password:
+    description:
+      - Let Testpress make the first password of every account the roster creates that has none, from neither
+        its entry nor O(initial_password), as O(testpress.lms.testpress_user#module:auto_generate_password).
+      - With O(notify_credential=true) each student is sent their credentials; otherwise they set a password
+        through the platform's password reset.
+    type: bool
+    default: false
+  notify_credential:
+    description:
+      - Have Testpress mail each account the roster creates its credentials, as
+        O(testpress.lms.testpress_user#module:notify_credential).
+    type: bool
+    default: false
   membership:
     description:
       - V(present) adds the batches and courses an entry lists that the account lacks, and removes nothing.
@@ -209,7 +247,8 @@ EXAMPLES = r'''
   testpress.lms.testpress_roster:
     api_url: "{{ testpress_url }}"
     api_token: "{{ testpress_token }}"
-    users: "{{ lookup('ansible.builtin.file', 'rosters/example.csv') | testpress.lms.roster_from_csv }}"
+    # A spreadsheet beside the playbook, read on the controller as it is (never templated).
+    src: rosters/example.csv
   check_mode: true
   register: audit
 
@@ -361,13 +400,19 @@ diff:
       returned: when diff mode is on
 '''
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
 from ansible_collections.testpress.lms.plugins.module_utils._roster import entry_argument_spec, run_roster
 
 
 def main():
     argument_spec = dict(
-        users=dict(type='list', elements='dict', required=True, options=entry_argument_spec()),
+        users=dict(type='list', elements='dict', options=entry_argument_spec()),
+        src=dict(type='str'),
+        initial_password=dict(type='str', no_log=True, fallback=(env_fallback, ['TESTPRESS_INITIAL_PASSWORD'])),
+        auto_generate_password=dict(type='bool', default=False, no_log=False),
+        notify_credential=dict(type='bool', default=False),
         membership=dict(type='str', choices=['present', 'exact'], default='present'),
         unlisted_users=dict(type='str', choices=['ignore', 'deactivate', 'delete'], default='ignore'),
         protected_users=dict(type='list', elements='str', default=[]),
@@ -375,7 +420,8 @@ def main():
         update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
         concurrency=dict(type='int', default=8),
     )
-    TestpressModule(argument_spec).run(run_roster)
+    TestpressModule(argument_spec, mutually_exclusive=[('users', 'src')],
+                    required_one_of=[('users', 'src')]).run(run_roster)
 
 
 if __name__ == '__main__':

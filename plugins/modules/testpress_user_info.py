@@ -30,6 +30,11 @@ attributes:
       - The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+  action:
+    description: Has an action plugin, which runs on the controller.
+    support: full
+    details:
+      - The action plugin writes O(dest) on the controller.
 options:
   username:
     description: Only the account with exactly this username.
@@ -61,6 +66,22 @@ options:
     description: How many requests are kept in flight at once, from 1 to 32.
     type: int
     default: 8
+  dest:
+    description:
+      - Write the accounts found to this roster file on the controller, instead of returning them in RV(users).
+        A C(.yml), C(.yaml) or C(.json) file holds a list of entries; a C(.csv) file is a spreadsheet written by the
+        P(testpress.lms.roster_to_csv#filter) filter. M(testpress.lms.testpress_roster) applies it as it is,
+        with O(testpress.lms.testpress_roster#module:src), and changes nothing.
+      - A relative path is relative to the playbook's directory. The directory must exist.
+      - The file holds students' personal data, so it is created readable by its owner only (V(0600)) unless
+        O(mode) says otherwise, and replaced whole, never left half-written.
+      - The task reports C(changed) when the file's content (or mode) changed. In check mode it is not written.
+    type: str
+  mode:
+    description:
+      - The mode of the file O(dest) names, as an octal string such as V("0640"). Left out, a new file is
+        V(0600) and an existing one keeps its mode.
+    type: raw
 notes:
   - Only C(GET) requests are sent.
 seealso:
@@ -72,19 +93,14 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Export every account with its batches and courses
+- name: Export every account, with its batches and courses, as a roster file that testpress_roster applies with no change
   testpress.lms.testpress_user_info:
     api_url: "{{ testpress_url }}"
     api_username: "{{ testpress_admin }}"
     api_password: "{{ testpress_admin_password }}"
     include: [batches, courses, expires]
-  register: export
-
-- name: Write the export as a roster file that testpress_roster applies with no change
-  ansible.builtin.copy:
-    content: "{{ export.users | to_nice_yaml(indent=2, sort_keys=false) }}"
-    dest: "{{ playbook_dir }}/rosters/export.yml"
-    mode: "0644"
+    # Beside the playbook, readable by its owner only; rosters/export.csv would write a spreadsheet.
+    dest: rosters/export.yml
 
 - name: Look one student up by email
   testpress.lms.testpress_user_info:
@@ -106,7 +122,7 @@ users:
   description:
     - The accounts found, sorted by username, each an entry of O(testpress.lms.testpress_roster#module:users).
     - Profile fields that are empty are left out; C(is_active) and C(is_blocked) are always given.
-  returned: always
+  returned: when O(dest) is not given
   type: list
   elements: dict
   sample:
@@ -127,6 +143,11 @@ count:
   returned: always
   type: int
   sample: 1
+dest:
+  description: The roster file written, as an absolute path.
+  returned: when O(dest) is given
+  type: str
+  sample: /srv/gitops/playbooks/rosters/export.yml
 '''
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
@@ -141,6 +162,8 @@ def main():
         search=dict(type='str'),
         include=dict(type='list', elements='str', choices=['batches', 'courses', 'expires'], default=[]),
         concurrency=dict(type='int', default=8),
+        dest=dict(type='str'),
+        mode=dict(type='raw'),
     )
     TestpressModule(argument_spec, mutually_exclusive=[('username', 'email', 'user_id', 'search')]).run(run_user_info)
 

@@ -1,0 +1,218 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Roster files on the controller: read for ``testpress_roster``'s ``src``, written for
+``testpress_user_info``'s ``dest``. The format is the file's extension: YAML, JSON or CSV (CSV
+through the collection's own ``roster_from_csv`` / ``roster_to_csv``).
+
+Entries are read as plain Python values, never templated nor tagged with their origin: at 10,000
+entries Ansible's loader and templating cost seconds and hundreds of MB, the C YAML loader a
+fraction. A problem names the file and the row (CSV) or the entry and its line (YAML), and never
+quotes a cell of the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+
+import yaml
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
+
+from ansible_collections.testpress.lms.plugins.filter.roster_csv import read_roster_csv, roster_to_csv
+
+try:
+    from yaml import CSafeDumper as SafeDumper, CSafeLoader as SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeDumper, SafeLoader
+
+FORMATS = {'.yml': 'yaml', '.yaml': 'yaml', '.json': 'json', '.csv': 'csv'}
+# A private file: students' personal data is for its owner only, unless a mode is asked for.
+PRIVATE_MODE = 0o600
+ENTRY_INDEX = re.compile(r'users\[(\d+)\]')
+
+
+class RosterFileError(Exception):
+    """A roster file that cannot be read or written; the message names the file, never its content."""
+
+
+def file_format(path):
+    """``yaml``, ``json`` or ``csv``, from the file name's extension."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in FORMATS:
+        raise RosterFileError('%s: a roster file is .yml, .yaml, .json or .csv; %s is none of them'
+                              % (path, repr(extension) if extension else 'a name without an extension'))
+    return FORMATS[extension]
+
+
+class _LineLoader(SafeLoader):  # pylint: disable=too-many-ancestors
+    """The safe YAML loader (C when available) that also notes the line of each top-level entry."""
+
+    lines = ()
+
+    def construct_document(self, node):
+        if isinstance(node, yaml.SequenceNode):
+            self.lines = [item.start_mark.line + 1 for item in node.value]
+        return super().construct_document(node)
+
+
+class RosterFile:
+    """The entries of one roster file, and where each came from, to name it in messages."""
+
+    def __init__(self, name, entries, rows=None, lines=None):
+        self.name = name
+        self.entries = entries
+        self.rows = rows
+        self.lines = lines
+
+    def label(self, index):
+        """``rosters/a.csv, row 6`` (the header is row 1), or ``rosters/a.yml, entry 5 at line 23``."""
+        if self.rows is not None and index < len(self.rows):
+            return '%s, row %d' % (self.name, self.rows[index])
+        if self.lines is not None and index < len(self.lines):
+            return '%s, entry %d at line %d' % (self.name, index + 1, self.lines[index])
+        return '%s, entry %d' % (self.name, index + 1)
+
+    def name_entries(self, text):
+        """``text`` with each ``users[N]`` (the module's name of an entry) written as the file and row."""
+        return ENTRY_INDEX.sub(lambda found: self.label(int(found.group(1))), text)
+
+    def entry_problems(self, spec):
+        """One line per entry that the argument spec ``spec`` rejects (an unknown key, a value of the wrong
+        type), named by its row: Ansible's own message says only "found in 'users'". Secrets are masked."""
+        validator = ArgumentSpecValidator(spec)
+        problems = []
+        for index, entry in enumerate(self.entries):
+            if not isinstance(entry, dict):
+                continue
+            checked = validator.validate(entry)
+            for error in checked.errors:
+                text = str(error)
+                if isinstance(error, UnsupportedError):
+                    text = 'not a roster entry key: ' + text
+                for secret in checked._no_log_values:  # pylint: disable=protected-access  # the values to mask
+                    text = text.replace(secret, '********')
+                problems.append('%s (%s): %s' % (self.label(index), entry.get('username'), text))
+        return problems
+
+
+def _text(path, name):
+    try:
+        with open(path, encoding='utf-8', newline='') as handle:
+            return handle.read()
+    except UnicodeDecodeError as err:
+        with open(path, 'rb') as handle:
+            line = handle.read(err.start).count(b'\n') + 1
+        raise RosterFileError('%s, line %d: not UTF-8 text (save the spreadsheet as "CSV UTF-8")' % (name, line)) from None
+    except OSError as err:
+        raise RosterFileError('%s: cannot be read: %s' % (name, err.strerror)) from None
+
+
+def _load_yaml(text, name):
+    loader = _LineLoader(text)
+    try:
+        return loader.get_single_data(), loader.lines
+    except yaml.MarkedYAMLError as err:
+        # The problem and where, without the snippet of the line PyYAML adds: it could hold a password.
+        mark = err.problem_mark or err.context_mark
+        where = ', line %d, column %d' % (mark.line + 1, mark.column + 1) if mark else ''
+        raise RosterFileError('%s%s: not valid YAML: %s' % (name, where, err.problem or err.context)) from None
+    except yaml.YAMLError as err:
+        raise RosterFileError('%s: not valid YAML: %s' % (name, type(err).__name__)) from None
+    finally:
+        loader.dispose()
+
+
+def read_roster(path, name):
+    """The ``RosterFile`` at ``path``; ``name`` is how messages call it (the path the task gave)."""
+    kind = file_format(name)
+    text = _text(path, name)
+    if kind == 'csv':
+        try:
+            read = read_roster_csv(text)
+        except AnsibleFilterError as err:  # the filter's message names every row and column
+            raise RosterFileError('%s: %s' % (name, err)) from None
+        return RosterFile(name, [entry for _row, entry in read], rows=[row for row, _entry in read])
+    lines = None
+    if kind == 'yaml':
+        entries, lines = _load_yaml(text, name)
+    else:
+        try:
+            entries = json.loads(text)
+        except ValueError as err:
+            raise RosterFileError('%s, line %d, column %d: not valid JSON: %s'
+                                  % (name, err.lineno, err.colno, err.msg)) from None
+    if not isinstance(entries, list):
+        raise RosterFileError('%s: a roster file holds a list of entries (one per account), not %s'
+                              % (name, 'an empty document' if entries is None else 'a ' + type(entries).__name__))
+    return RosterFile(name, entries, lines=lines)
+
+
+def dump_roster(entries, kind):
+    """The text of a roster file of this kind (``file_format``) holding ``entries``."""
+    if kind == 'csv':
+        return roster_to_csv(entries)
+    if kind == 'json':
+        return json.dumps(entries, indent=2, ensure_ascii=False) + '\n'
+    return yaml.dump(entries, Dumper=SafeDumper, default_flow_style=False, sort_keys=False, allow_unicode=True,
+                     explicit_start=True, indent=2)
+
+
+def write_file(path, text, mode=None, check_mode=False):
+    """Write ``text`` to ``path`` unless it already holds it; True when the file changed (or would).
+
+    A new file is created ``0600`` unless ``mode`` says otherwise; an existing one keeps its mode
+    unless ``mode`` is given. The file is replaced whole (written beside it, then renamed), so a
+    reader never sees half of it and the data never sits in a file more open than asked.
+    """
+    data = text.encode('utf-8')
+    try:
+        current = os.stat(path)
+    except FileNotFoundError:
+        current = None
+    except OSError as err:
+        raise RosterFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
+    wanted = mode if mode is not None else (PRIVATE_MODE if current is None else current.st_mode & 0o7777)
+    if current is not None:
+        try:
+            with open(path, 'rb') as handle:
+                same = handle.read() == data
+        except OSError:
+            same = False
+        if same:
+            if current.st_mode & 0o7777 == wanted:
+                return False
+            if not check_mode:
+                os.chmod(path, wanted)
+            return True
+    if check_mode:
+        return True
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path))
+    except OSError as err:
+        raise RosterFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
+    try:
+        with os.fdopen(handle, 'wb') as out:
+            out.write(data)
+        os.chmod(temporary, wanted)
+        os.replace(temporary, path)
+    except OSError as err:
+        os.unlink(temporary)
+        raise RosterFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
+    return True
+
+
+def parse_mode(value):
+    """A file mode given as an octal string (``"0640"``) or a number; None stays None."""
+    if value is None or isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not re.match(r'^0?[0-7]{3,4}$', text):
+        raise RosterFileError('mode must be an octal number such as "0600" or "0640", got %r' % text)
+    return int(text, 8)

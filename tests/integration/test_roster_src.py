@@ -1,0 +1,182 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""testpress_roster's ``src`` and testpress_user_info's ``dest``: roster files read and written on the
+controller by the action plugins, through ansible-playbook against the simulator."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+import yaml
+
+ROSTER = 'testpress.lms.testpress_roster'
+INFO = 'testpress.lms.testpress_user_info'
+STUDENTS = [
+    {'username': 'asha', 'password': 'Asha-First-2026', 'first_name': 'Asha', 'email': 'asha@example.com',
+     'birth_date': '2007-04-12', 'state_code': 'IN-TN', 'batches': ['UPSC Morning Batch'],
+     'courses': ['Master of Business Administration']},
+    {'username': 'ravi', 'password': 'Ravi-First-2026', 'first_name': 'Ravi', 'email': 'ravi@example.com',
+     'custom_fields': {'Roll Number': '2026-104'}, 'batches': ['NEET Morning Batch'], 'expires': '2031-03-31'},
+]
+CSV = ('username,password,first_name,email,birth_date,state_code,custom_fields.Roll Number,batches,courses,expires\n'
+       'asha,Asha-First-2026,Asha,asha@example.com,2007-04-12,IN-TN,,UPSC Morning Batch,Master of Business Administration,\n'
+       'ravi,Ravi-First-2026,Ravi,ravi@example.com,,,2026-104,NEET Morning Batch,,2031-03-31\n')
+
+
+def write(path, kind, entries=None):
+    entries = STUDENTS if entries is None else entries
+    if kind == 'csv':
+        path.write_text(CSV, encoding='utf-8')
+    elif kind == 'json':
+        path.write_text(json.dumps(entries), encoding='utf-8')
+    else:
+        path.write_text(yaml.safe_dump(entries, sort_keys=False), encoding='utf-8')
+    return path
+
+
+def roster(src, **options):
+    return {'name': 'roster', ROSTER: dict(options, src=str(src)), 'register': 'out'}
+
+
+@pytest.mark.parametrize('kind', ['yml', 'json', 'csv'])
+def test_src_applies_a_roster_file_then_reruns_with_zero_writes(simulator, run_playbook, tmp_path, kind):
+    src = write(tmp_path / ('roster.' + kind), kind)
+    applied = run_playbook([roster(src)])
+    assert applied.result('roster')['summary']['created'] == 2
+    assert simulator.check_password('asha', 'Asha-First-2026')
+    assert simulator.user('ravi')['custom_fields'] == {'Roll Number': '2026-104'}
+    assert set(simulator.user_expiries('ravi').values()) == {'2031-03-31'}
+    # The result names the file, not the thousands of entries it may hold.
+    assert applied.result('roster')['invocation']['module_args']['src'] == str(src)
+    assert 'users' not in applied.result('roster')['invocation']['module_args']
+
+    rerun = run_playbook([roster(src)])
+    assert rerun.writes == [] and not rerun.changed
+    audit = run_playbook([roster(src)], check=True, diff=True)
+    assert audit.writes == [] and not audit.changed
+
+
+def test_a_relative_src_is_found_as_templates_src_is(simulator, run_playbook, tmp_path):
+    playbook_dir = tmp_path / 'project'
+    (playbook_dir / 'files').mkdir(parents=True)
+    (playbook_dir / 'rosters').mkdir()
+    write(playbook_dir / 'files' / 'in-files.yml', 'yml', STUDENTS[:1])
+    write(playbook_dir / 'rosters' / 'beside.json', 'json', STUDENTS[1:])
+    play = [{'name': 'relative', 'hosts': 'localhost', 'gather_facts': False,
+             'module_defaults': {'group/testpress.lms.testpress': {'api_url': simulator.url, 'api_username': 'admin'}},
+             'tasks': [roster('in-files.yml'), roster('rosters/beside.json')]}]
+    playbook = playbook_dir / 'play.yml'
+    playbook.write_text(yaml.safe_dump(play, sort_keys=False), encoding='utf-8')
+    run = run_playbook(playbook)
+    assert [result['summary']['created'] for result in run.results] == [1, 1]
+    assert simulator.user('asha') and simulator.user('ravi')
+
+
+def test_file_values_are_not_templated(simulator, run_playbook, tmp_path):
+    entry = dict(STUDENTS[0], first_name="{{ lookup('ansible.builtin.env', 'HOME') }}")
+    src = write(tmp_path / 'roster.yml', 'yml', [entry])
+    run_playbook([roster(src)])
+    assert simulator.user('asha')['first_name'] == "{{ lookup('ansible.builtin.env', 'HOME') }}"
+
+
+def test_a_bad_csv_row_is_named_by_file_and_row_and_nothing_is_written(simulator, run_playbook, tmp_path):
+    src = tmp_path / 'roster.csv'
+    src.write_text(CSV + 'meena,Meena-Secret-99,Meena,meena@example.com,,,,No Such Batch,,\n', encoding='utf-8')
+    run = run_playbook([roster(src)], expect_failure=True)
+    msg = run.result('roster')['msg']
+    assert run.writes == []
+    assert '%s, row 4 (meena)' % src in msg and "No Such Batch" in msg and 'users[' not in msg
+    assert 'Meena-Secret-99' not in run.stdout
+
+
+def test_a_bad_yaml_entry_is_named_by_entry_and_line(simulator, run_playbook, tmp_path):
+    src = write(tmp_path / 'roster.yml', 'yml', STUDENTS + [{'username': 'meena', 'email': 'not-an-address'}])
+    run = run_playbook([roster(src)], expect_failure=True)
+    msg = run.result('roster')['msg']
+    assert run.writes == []
+    assert '%s, entry 3 at line ' % src in msg and '(meena)' in msg and 'users[' not in msg
+
+
+@pytest.mark.parametrize('content, expected', [
+    ('- username: asha\n  first_name: [unclosed\n', 'not valid YAML'),
+    ('username: asha\n', 'holds a list of entries'),
+    ('', 'an empty document'),
+])
+def test_a_broken_yaml_file_fails_naming_it_and_not_its_content(simulator, run_playbook, tmp_path, content, expected):
+    src = tmp_path / 'roster.yml'
+    src.write_text(content, encoding='utf-8')
+    run = run_playbook([roster(src)], expect_failure=True)
+    assert run.writes == [] and str(src) in run.result('roster')['msg'] and expected in run.result('roster')['msg']
+
+
+def test_a_yaml_error_does_not_quote_the_line(simulator, run_playbook, tmp_path):
+    src = tmp_path / 'roster.yml'
+    src.write_text('- username: asha\n  password: Hunter2-prod: oops\n', encoding='utf-8')
+    run = run_playbook([roster(src)], expect_failure=True)
+    assert 'line 2' in run.result('roster')['msg'] and 'Hunter2-prod' not in run.stdout
+
+
+def test_src_and_users_are_mutually_exclusive_and_the_file_must_exist(simulator, run_playbook, tmp_path):
+    src = write(tmp_path / 'roster.yml', 'yml')
+    both = run_playbook([dict(roster(src), **{ROSTER: {'src': str(src), 'users': STUDENTS}})], expect_failure=True)
+    assert 'mutually exclusive' in both.result('roster')['msg']
+    missing = run_playbook([roster(tmp_path / 'nowhere.yml')], expect_failure=True)
+    assert 'nowhere.yml is not found' in missing.result('roster')['msg']
+    other = run_playbook([roster(write(tmp_path / 'roster.txt', 'yml'))], expect_failure=True)
+    assert '.yml, .yaml, .json or .csv' in other.result('roster')['msg']
+    assert both.writes == missing.writes == other.writes == []
+
+
+def test_keys_and_types_ansible_rejects_are_named_by_row(simulator, run_playbook, tmp_path):
+    bad = [{'username': 'meena', 'emial': 'meena@example.com'}, {'username': 'kiran', 'is_active': 'maybe'}]
+    src = write(tmp_path / 'roster.json', 'json', STUDENTS + bad)
+    run = run_playbook([roster(src)], expect_failure=True)
+    msg = run.result('roster')['msg']
+    assert run.writes == []
+    assert msg.startswith('2 problems in the roster; nothing was changed')
+    assert '%s, entry 3 (meena): not a roster entry key: emial' % src in msg
+    assert "%s, entry 4 (kiran): argument 'is_active'" % src in msg
+
+
+def info(dest, **options):
+    return {'name': 'export', INFO: dict(options, dest=str(dest), include=['batches', 'courses', 'expires']),
+            'register': 'out'}
+
+
+@pytest.mark.parametrize('kind', ['yml', 'json', 'csv'])
+def test_dest_writes_a_private_roster_file_that_src_applies_with_zero_writes(simulator, run_playbook, tmp_path, kind,
+                                                                             trap_users):
+    trap_users()
+    dest = tmp_path / ('export.' + kind)
+    exported = run_playbook([info(dest)])
+    result = exported.result('export')
+    assert exported.writes == [] and result['changed'] and result['dest'] == str(dest)
+    # The accounts go to the file, not to the job's log.
+    assert 'users' not in result and result['count'] == len(simulator.users)
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    if kind == 'yml':
+        exported_names = [entry['username'] for entry in yaml.safe_load(dest.read_text(encoding='utf-8'))]
+        assert exported_names == sorted(user['username'] for user in simulator.users.values())
+
+    applied = run_playbook([roster(dest, membership='exact')])
+    assert applied.writes == [] and not applied.changed
+    assert applied.result('roster')['summary']['unchanged'] == len(simulator.users)
+
+    again = run_playbook([info(dest)])
+    assert again.writes == [] and not again.result('export')['changed']
+
+
+def test_dest_keeps_a_given_mode_and_check_mode_writes_nothing(simulator, run_playbook, tmp_path):
+    dest = tmp_path / 'export.csv'
+    checked = run_playbook([info(dest)], check=True)
+    assert checked.result('export')['changed'] and not dest.exists()
+    run_playbook([info(dest, mode='0640')])
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o640
+    unchanged = run_playbook([info(dest)])
+    assert not unchanged.result('export')['changed'] and stat.S_IMODE(dest.stat().st_mode) == 0o640
+    bad = run_playbook([info(tmp_path / 'export.xlsx')], expect_failure=True)
+    assert '.yml, .yaml, .json or .csv' in bad.result('export')['msg']
