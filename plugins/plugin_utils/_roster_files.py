@@ -134,10 +134,10 @@ def read_roster(path, name):
     text = _text(path, name)
     if kind == 'csv':
         try:
-            read = read_roster_csv(text)
+            entries, rows = read_roster_csv(text)
         except AnsibleFilterError as err:  # the filter's message names every row and column
             raise RosterFileError('%s: %s' % (name, err)) from None
-        return RosterFile(name, [entry for _row, entry in read], rows=[row for row, _entry in read])
+        return RosterFile(name, entries, rows=rows)
     lines = None
     if kind == 'yaml':
         entries, lines = _load_yaml(text, name)
