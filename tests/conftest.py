@@ -6,7 +6,9 @@
    without installing the collection: a temporary `<tmp>/ansible_collections/testpress/lms` symlink to the
    repo root, `<tmp>` first on sys.path and in ANSIBLE_COLLECTIONS_PATH. `COLLECTIONS_ROOT` is `<tmp>`.
    When the repo already lives at `.../ansible_collections/testpress/lms` (ansible-test), that tree is used.
-2. Fixtures:
+2. Marks every process the session starts (SESSION_MARKER in the environment) and fails the run when a test
+   left one behind (pytest_sessionfinish).
+3. Fixtures:
    - `simulator`: the Testpress API simulator (the `tests/simulator` package), one server per session,
      reset to its seed (state, log, faults, config) before each test.
    - `sim_env`: TESTPRESS_URL / TESTPRESS_USERNAME / TESTPRESS_PASSWORD for the simulator's admin.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -38,7 +41,11 @@ if COLLECTIONS_ROOT not in sys.path:
 os.environ["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
     p for p in (COLLECTIONS_ROOT, os.environ.get("ANSIBLE_COLLECTIONS_PATH")) if p)
 
+from ansible_collections.testpress.lms.tests.processes import leftovers, session_marker  # noqa: E402
 from ansible_collections.testpress.lms.tests.simulator import Simulator  # noqa: E402
+
+# Every process this session starts (ansible-playbook, its workers and modules, simulators) carries the marker.
+SESSION_MARKER = session_marker()
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin-pass"
@@ -62,3 +69,25 @@ def simulator(_simulator_server):
 def sim_env(simulator):
     """Environment variables pointing the collection's modules at the simulator as its admin."""
     return {"TESTPRESS_URL": simulator.url, "TESTPRESS_USERNAME": ADMIN_USERNAME, "TESTPRESS_PASSWORD": ADMIN_PASSWORD}
+
+
+def pytest_sessionfinish(session):
+    """Fail the run when a test left a process behind (an ansible-playbook, a worker or module of one, a
+    simulator): each is named, then ended. Checked once, in the process that runs (or shares out) the tests."""
+    if hasattr(session.config, "workerinput"):
+        return
+    left = leftovers(SESSION_MARKER)
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = "processes left behind by the tests (now killed):\n" + "\n".join(
+        "  pid %d: %s" % (pid, command[:200]) for pid, command in sorted(left.items()))
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(message, red=True)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -9,8 +9,10 @@ skipped/unreachable, ``_action``, ``_host``, ``_index`` and, on failure, ``_igno
 one result whose ``results`` lists the items), ``log`` (the simulator requests made during the run) and
 ``writes`` (the write requests among them, login excluded). ``run.result("task name")`` finds a result.
 ``inventory`` and ``forks`` are passed to ansible-playbook as ``-i`` and ``--forks``.
-``kill_when``: a callable polled while the run goes on; when it returns true the run is killed (SIGKILL to its
-process group), and the run is returned as it stands, whatever ``expect_failure`` says.
+``kill_when``: a callable polled while the run goes on; when it returns true the run is killed (SIGKILL to
+ansible-playbook and every process below it: its workers, each in a session of its own, and the modules they
+run), and the run is returned as it stands, whatever ``expect_failure`` says, with ``killed`` (``{pid: command
+line}`` of the processes killed) and ``survivors`` (those of them still running 5 s later: none, or the test fails).
 Runs are at ``-vvvv`` unless ``verbosity`` (or TESTPRESS_TEST_VERBOSITY) says otherwise, and every run is
 scanned for secrets (``secrets_seen``): a password, token or password hash in the output or the
 results fails the test, unless ``scan_secrets=False`` (a test that hands a token to the play on purpose).
@@ -27,7 +29,6 @@ import ast
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from ansible_collections.testpress.lms.tests.processes import kill_tree, survivors
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
@@ -70,6 +73,8 @@ class PlaybookRun:
     writes: list = field(default_factory=list)
     command: list = field(default_factory=list)
     playbook: str = ""
+    killed: dict = field(default_factory=dict)
+    survivors: dict = field(default_factory=dict)
 
     def result(self, task):
         """The (last) result of the task with this name; KeyError if there is none."""
@@ -130,22 +135,24 @@ def _writes_of(simulator, entries):
 
 
 def _execute(command, workdir, env, kill_when=None):
-    """Run ansible-playbook; ``(returncode, output)``. With ``kill_when`` (a callable polled every 10 ms), the
-    whole process group, ansible-playbook and the module it runs, gets SIGKILL as soon as it returns true:
-    a CI job killed mid-run. The returncode is then -9."""
+    """Run ansible-playbook; ``(returncode, output, killed)``. With ``kill_when`` (a callable polled every 10 ms),
+    ansible-playbook and every process below it (workers, modules) get SIGKILL as soon as it returns true: a CI
+    job killed mid-run. The returncode is then -9 and ``killed`` is kill_tree's answer (else empty)."""
+    killed = {}
     with subprocess.Popen(command, cwd=str(workdir), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, start_new_session=True) as proc:
         reader = _Reader(proc.stdout)
         deadline = time.monotonic() + RUN_TIMEOUT
         while proc.poll() is None:
             if kill_when is not None and kill_when():
-                os.killpg(proc.pid, signal.SIGKILL)
+                killed = kill_tree(proc.pid)
+                proc.wait()
             elif time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL)
+                kill_tree(proc.pid)
                 proc.wait()
                 pytest.fail("ansible-playbook did not finish within %d s:\n%s" % (RUN_TIMEOUT, reader.text()))
             time.sleep(0.01)
-        return proc.returncode, reader.text()
+        return proc.returncode, reader.text(), killed
 
 
 class _Reader(threading.Thread):
@@ -272,7 +279,7 @@ def run_playbook(simulator, tmp_path, _collections_root):
                 run_env[key] = str(value)
 
         start = len(simulator.log)
-        rc, stdout = _execute(command, workdir, run_env, kill_when)
+        rc, stdout, killed = _execute(command, workdir, run_env, kill_when)
         entries = list(simulator.log)[start:]
 
         results = []
@@ -283,12 +290,15 @@ def run_playbook(simulator, tmp_path, _collections_root):
         outcome = PlaybookRun(
             rc=rc, stdout=stdout, results=results, log=entries,
             writes=_writes_of(simulator, entries), command=command, playbook=str(playbook),
+            killed={pid: command for pid, (_started, command) in killed.items()}, survivors=survivors(killed),
         )
         if scan_secrets:
             seen = secrets_seen(simulator, outcome)
             if seen:
                 pytest.fail("secrets reached ansible-playbook's output or results: %s\n%s" % (', '.join(seen), outcome.stdout))
         if kill_when is not None:
+            if outcome.survivors:
+                pytest.fail("processes of the killed run survived SIGKILL: %r" % outcome.survivors)
             return outcome
         if expect_failure and outcome.rc == 0:
             pytest.fail("ansible-playbook was expected to fail but succeeded:\n%s" % outcome.stdout)

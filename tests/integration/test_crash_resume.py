@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Crash and resume: testpress_roster killed (SIGKILL of ansible-playbook and its module) at random moments
-while it creates students at 20 ms per call; each rerun picks up where the last one died, and the last one
-converges: every student exists once, exactly as declared, nothing lost, and a further run writes nothing.
+"""Crash and resume: testpress_roster killed at random moments while it creates students at 20 ms per call
+(and, in a second test, under the API's rate throttle): SIGKILL to ansible-playbook, the task's worker (in a
+session of its own) and the module, none left running. Each rerun picks up where the last one died, and the
+last one converges: every student exists once, exactly as declared, nothing lost, and a further run writes
+nothing.
 
 The short form runs in `make test`; `make crash-loop` runs the long one (2,000 students, 5 kills), through
 TESTPRESS_CRASH_STUDENTS and TESTPRESS_CRASH_KILLS.
@@ -17,6 +19,11 @@ import random
 STUDENTS = int(os.environ.get('TESTPRESS_CRASH_STUDENTS', '300'))
 KILLS = int(os.environ.get('TESTPRESS_CRASH_KILLS', '3'))
 SEED = int(os.environ.get('TESTPRESS_CRASH_SEED', '20261125'))
+# The throttled variant: DRF's rate throttle at 50 calls/s per account, while the roster creates.
+THROTTLED_STUDENTS = int(os.environ.get('TESTPRESS_CRASH_THROTTLED_STUDENTS', '40'))
+THROTTLE_RATE = '50/s'
+USERS = '/api/v2.5/admin/users/'
+MODULE = 'testpress_roster'
 
 
 def student(number):
@@ -26,30 +33,35 @@ def student(number):
             'courses': ['Course %02d' % (number % 25 + 1)], 'expires': '2031-03-31'}
 
 
-def writes_so_far(simulator):
-    return sum(1 for entry in list(simulator.log) if entry['method'] in ('POST', 'PUT', 'DELETE')
-               and entry['path'] != '/api/v2.5/auth-token/')
+def creates_so_far(simulator):
+    """Accounts created so far: one create per student, however many writes each student takes."""
+    return sum(1 for entry in list(simulator.log) if entry['method'] == 'POST' and entry['path'] == USERS
+               and entry['status'] == 201)
 
 
-def test_a_roster_killed_at_random_moments_converges_on_rerun_with_nothing_lost(simulator, run_playbook):
-    students = [student(number) for number in range(STUDENTS)]
-    task = [{'name': 'roster', 'testpress.lms.testpress_roster': {'users': students}}]
-    simulator.faults['latency'] = 0.02
-    # Each student takes three writes (create, batches with their end date, courses).
-    total = 3 * STUDENTS
-    moments = sorted(random.Random(SEED).sample(range(total // 10, total - total // 10), KILLS))
+def kill_at_random_creates(simulator, run_playbook, task, students, kills, seed):
+    """Kill the run `kills` times, each when the create of a random student is seen (past the first tenth and
+    before the last, and at least one create into the run, so that the module is running); assert that each
+    kill reached the module and left no process running. Returns the students that existed after each kill."""
+    moments = sorted(random.Random(seed).sample(range(students // 10, students - students // 10), kills))
     interrupted = []
     for moment in moments:
-        killed = run_playbook(task, kill_when=lambda moment=moment: writes_so_far(simulator) >= moment)
-        assert killed.rc == -9, 'the run ended before it could be killed at write %d:\n%s' % (moment, killed.stdout)
-        interrupted.append(sum(1 for entry in students if simulator.user(entry['username']) is not None))
-    # The kills landed mid-run: some students, never all, existed after each.
-    assert all(0 < count < STUDENTS for count in interrupted[:1]), interrupted
+        moment = max(moment, creates_so_far(simulator) + 1)
+        killed = run_playbook(task, kill_when=lambda moment=moment: creates_so_far(simulator) >= moment)
+        assert killed.rc == -9, 'the run ended before it could be killed at create %d:\n%s' % (moment, killed.stdout)
+        # ansible-playbook, the task's worker (in its own session) and the module it runs: all killed, none left.
+        assert any(MODULE in command for command in killed.killed.values()), killed.killed
+        assert len(killed.killed) >= 2 and killed.survivors == {}, (killed.killed, killed.survivors)
+        interrupted.append(creates_so_far(simulator))
+    return interrupted
 
+
+def assert_converged(simulator, run_playbook, task, students):
+    """The rerun converges: every student once, as declared, nothing lost; a further run writes nothing."""
     final = run_playbook(task)
     assert final.result('roster')['failures'] == []
     names = [record['username'] for record in simulator.users.values()]
-    assert len(names) == len(set(names)) == STUDENTS + 5
+    assert len(names) == len(set(names)) == len(students) + 5
     for entry in students:
         user = simulator.user(entry['username'])
         assert (user['first_name'], user['last_name'], user['email'], user['state_code']) == (
@@ -61,3 +73,23 @@ def test_a_roster_killed_at_random_moments_converges_on_rerun_with_nothing_lost(
 
     again = run_playbook(task)
     assert again.writes == [] and not again.changed
+
+
+def test_a_roster_killed_at_random_moments_converges_on_rerun_with_nothing_lost(simulator, run_playbook):
+    students = [student(number) for number in range(STUDENTS)]
+    task = [{'name': 'roster', 'testpress.lms.testpress_roster': {'users': students}}]
+    simulator.faults['latency'] = 0.02
+    interrupted = kill_at_random_creates(simulator, run_playbook, task, STUDENTS, KILLS, SEED)
+    # The kills landed mid-run: some students, never all, existed after each.
+    assert all(0 < count < STUDENTS for count in interrupted), interrupted
+    assert_converged(simulator, run_playbook, task, students)
+
+
+def test_a_roster_killed_during_throttled_creates_converges_on_rerun(simulator, run_playbook):
+    students = [student(number) for number in range(THROTTLED_STUDENTS)]
+    task = [{'name': 'roster', 'testpress.lms.testpress_roster': {'users': students}}]
+    simulator.configure(throttle_rate=THROTTLE_RATE)
+    interrupted = kill_at_random_creates(simulator, run_playbook, task, THROTTLED_STUDENTS, 2, SEED + 1)
+    assert all(0 < count < THROTTLED_STUDENTS for count in interrupted), interrupted
+    assert simulator.counts()['throttled'] > 0, 'the server never throttled: the test would prove nothing'
+    assert_converged(simulator, run_playbook, task, students)
