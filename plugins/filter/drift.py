@@ -83,7 +83,11 @@ def _rows_of(change):
     if action == 'create':
         yield _row(user, 'account', None, 'created')
     elif action == 'delete':
-        yield _row(user, 'account', 'exists', 'deleted')
+        row = _row(user, 'account', 'exists', 'deleted')
+        if change.get('ignored'):
+            # A roster entry marked absent deletes the account; what else it carries is not applied.
+            row['ignored'] = list(change['ignored'])
+        yield row
         return
     elif action == 'deactivate':
         yield _row(user, 'account', 'active', 'deactivated (not in the roster)')
@@ -181,6 +185,9 @@ def _created_line(change, rows):
 def _account_lines(change, rows):
     if change['action'] == 'create':
         return [_created_line(change, rows)]
+    if rows and rows[0].get('ignored'):
+        return [_table_line(change['username'], 'account', 'exists',
+                            'deleted (state absent; its other options are not applied: %s)' % ', '.join(rows[0]['ignored']))]
     return [_table_line(row['user'], _what(row), _shown(row, 'platform'), _shown(row, 'roster')) for row in rows]
 
 

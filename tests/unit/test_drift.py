@@ -84,6 +84,15 @@ def test_every_difference_is_one_row_with_null_for_an_empty_value():
     ]
 
 
+def test_an_absent_entry_names_the_options_its_deletion_ignores():
+    change = {'username': 'cid', 'action': 'delete', 'ignored': ['city', 'email']}
+    result = {'summary': SUMMARY, 'changes': [change]}
+    assert drift_report(result)['rows'] == [
+        {'user': 'cid', 'what': 'account', 'platform': 'exists', 'roster': 'deleted', 'ignored': ['city', 'email']}]
+    assert '| `cid` | account | exists | deleted (state absent; its other options are not applied: city, email) |' \
+        in drift_markdown(result)
+
+
 def test_custom_field_names_compare_without_regard_to_case():
     change = {'username': 'eve', 'action': 'update', 'before': {'custom_fields': {'roll': '1'}},
               'after': {'custom_fields': {'Roll': '1', 'Zone': ''}}}
