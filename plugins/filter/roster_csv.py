@@ -28,7 +28,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._membership import KINDS, desired_expiry, validate_items
-from ansible_collections.testpress.lms.plugins.module_utils._roster import ENTRY_KEYS, entry_argument_spec
+from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, entry_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._users import CUSTOM, FIELDS_BY_OPTION
 
 ENTRY_SPEC = entry_argument_spec()

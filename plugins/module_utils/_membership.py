@@ -12,25 +12,24 @@ result entry shows, whether subscriptions carry an expiry):
   match (the search matches substrings: ``UPSC`` must not pick ``UPSC Morning Batch``); ids the
   search did not return are read one by one. Every problem is reported at once, before any write.
 - ``plan``: pure set arithmetic from the current members, the declared items and ``state``.
-- ``Plan.calls``: at most one add call and one remove call, never one with an empty list.
-- ``run_membership``: one user, one kind, as the ``testpress_user_batches`` and
-  ``testpress_user_courses`` modules run it; ``module_main`` is those modules' ``main()``.
+- ``Plan.calls``: at most one add call and one remove call, never one with an empty list;
+  ``Plan.send`` makes them, recovering a call whose outcome is unknown (``_recovery``).
 """
 
 from __future__ import annotations
 
-import datetime
-import re
-from functools import partial
+import difflib
 
+from ansible_collections.testpress.lms.plugins.module_utils import _dates
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
-from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
-from ansible_collections.testpress.lms.plugins.module_utils._users import find_account, outcome_unknown
+from ansible_collections.testpress.lms.plugins.module_utils._recovery import until_done
 
 STATES = ('present', 'absent', 'exact')
-ISO_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 # How many near misses an "unknown name" error lists.
 MAX_CANDIDATES = 8
+# How many spellings a "did you mean" offers, and how alike they must be (difflib's ratio).
+MAX_SUGGESTIONS = 3
+SUGGESTION_CUTOFF = 0.6
 
 
 class Kind:
@@ -117,31 +116,21 @@ def validate_items(kind, items):
 
 
 def desired_expiry(value, state):
-    """``expires`` as an ISO date string, or None when not managed."""
+    """``expires`` as an ISO date string (either spelling taken), or None when not managed."""
     if value is None:
         return None
     if state == 'absent':
         raise InputError('expires cannot be used with state=absent: it sets the end of the listed subscriptions')
-    text = str(value).strip()
-    try:
-        if not ISO_DATE.match(text):
-            raise ValueError(text)
-        return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InputError('expires: %r is not a date; use YYYY-MM-DD, for example 2031-03-31' % (value,)) from None
+    if not str(value).strip():
+        raise InputError('expires: an empty value is not a date; use YYYY-MM-DD or DD/MM/YYYY, or leave expires out to keep the end dates')
+    return _dates.desired('expires', value)
 
 
 def read_expiry(value):
     """A subscription's ``expires`` as the API reads it (a date, a timestamp or null) as YYYY-MM-DD or None."""
     if value in (None, ''):
         return None
-    text = str(value).strip()
-    for fmt, length in (('%Y-%m-%d', 10), ('%d/%m/%Y', 10)):
-        try:
-            return datetime.datetime.strptime(text[:length], fmt).date().isoformat()
-        except ValueError:
-            continue
-    return text
+    return _dates.read(value) or str(value).strip()
 
 
 # ---------------------------------------------------------------- names -> records
@@ -186,6 +175,15 @@ class Catalogue:
             self.remember(self._searches[text])
         return self._searches[text]
 
+    def closest(self, text):
+        """`` (did you mean 'X'?)`` from the whole catalogue, read once, for a name its search did not find."""
+        names = set()
+        for record in self.search(''):
+            names.update(str(record.get(field)) for field in self.kind.name_fields if record.get(field))
+        close = difflib.get_close_matches(text, sorted(names), MAX_SUGGESTIONS, SUGGESTION_CUTOFF)
+        close = [name for name in sorted(names) if name.casefold() == text.casefold()] or close
+        return ' (did you mean %s?)' % ' or '.join(repr(name) for name in close) if close else ''
+
     def by_id(self, item_id):
         """The record with this id, or None when the API has no such item."""
         if item_id not in self._by_id:
@@ -205,7 +203,10 @@ class Catalogue:
                 record = self.by_id(item)
                 problem = None if record else 'no %s with id %d' % (self.kind.singular, item)
             else:
-                record, problem = pick(self.kind, item, self.search(item))
+                found = self.search(item)
+                record, problem = pick(self.kind, item, found)
+                if record is None and not found:
+                    problem += self.closest(item)
             if problem:
                 problems.append(problem)
             elif record['id'] not in [known['id'] for known in records]:
@@ -226,10 +227,12 @@ class Plan:
 
     ``add``: records to add; ``remove``: records to remove; ``refresh``: records held whose
     expiry differs from ``expires``. ``current``/``expiries``: the membership before.
-    ``state`` and ``declared`` are kept to plan again from a fresh read (``execute``).
+    ``state`` and ``declared`` are kept to plan again from a fresh read (``send``).
+    ``sent_with_create``: the adds travel in the create call of a new account (``_roster``).
     """
 
     def __init__(self, kind, current, expiries, add, remove, refresh, expires, state=None, declared=()):
+        self.sent_with_create = False
         self.kind = kind
         self.state = state
         self.declared = list(declared)
@@ -258,6 +261,34 @@ class Plan:
         if self.remove:
             calls.append(('remove_members', (self.kind.option, user_id, _ids(self.remove))))
         return calls
+
+    def send(self, api, user_id):
+        """Make the calls. A call whose outcome is unknown is not repeated as it was: it may have been
+        applied, and adding what is held or removing what is not is refused. The membership is read
+        again and only the calls still needed are sent (``_recovery.until_done``)."""
+        if self.sent_with_create:
+            return
+        pending = [self]
+
+        def send_pending():
+            for name, args in pending[0].calls(user_id):
+                getattr(api, name)(*args)
+
+        def read_back():
+            current, expiries = read_membership(api, self.kind, user_id, with_expiry=self.expires is not None)
+            pending[0] = plan(self.kind, self.state, current, self.declared, self.expires, expiries)
+            return not pending[0].changed, None
+
+        until_done(api.client, send_pending, read_back)
+
+    def apply(self, api, user_id):
+        """Make the calls, then read the membership back: ``(records, expiries)`` as the server has them."""
+        self.send(api, user_id)
+        return read_membership(api, self.kind, user_id)
+
+    def predicted(self):
+        """What check mode reports: the membership the plan leads to."""
+        return self.after()
 
     def after(self):
         """The membership and expiries the plan leads to."""
@@ -315,89 +346,3 @@ def read_membership(api, kind, user_id, with_expiry=True):
             if batch.get('id') is not None:
                 expiries[batch['id']] = read_expiry(subscription.get('expires'))
     return current, expiries
-
-
-def execute(module, the_plan, user_id):
-    """Send the plan's calls through the module's check-mode choke point.
-
-    A call whose outcome is unknown (no answer, 502/503/504) is not repeated as it was: it may have been
-    applied, and adding what is held or removing what is not is refused (trap 7). The membership is read
-    again and the calls still needed are sent, after a pause, up to ``max_retries`` times.
-    """
-    api = module.api
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            for name, args in the_plan.calls(user_id):
-                module.write(getattr(api, name), *args)
-            return
-        except TestpressError as err:
-            if not outcome_unknown(err) or attempt > api.client.max_retries:
-                raise
-        api.client.pause(attempt)
-        current, expiries = read_membership(api, the_plan.kind, user_id, with_expiry=the_plan.expires is not None)
-        the_plan = plan(the_plan.kind, the_plan.state, current, the_plan.declared, the_plan.expires, expiries)
-
-
-def missing_user(params):
-    if params.get('user_id') is not None:
-        return 'user_id: no user with id %d exists on the institute' % params['user_id']
-    return ('username: no user named %r exists on the institute; create it first, for example with testpress.lms.testpress_user'
-            % params['username'])
-
-
-def run_membership(module, kind):
-    """Bring one user's batches or courses to the declared state; the whole task of the two modules."""
-    params = module.params
-    state = params['state']
-    items = validate_items(kind, params[kind.option])
-    expires = desired_expiry(params.get('expires'), state) if kind.has_expiry else None
-    api = module.api
-    user = find_account(api, username=params.get('username'), user_id=params.get('user_id'))
-    if user is None and not module.check_mode:
-        raise InputError(missing_user(params))
-
-    catalogue = Catalogue(api, kind)
-    # A user that does not exist (check mode only: an earlier task would create it) has nothing yet.
-    current, expiries = [], {}
-    if user is not None:
-        current, expiries = read_membership(api, kind, user['id'])
-        catalogue.remember(current)
-    declared = catalogue.resolve(items)
-
-    the_plan = plan(kind, state, current, declared, expires, expiries)
-    records, expiries_after = the_plan.after()
-    if the_plan.changed and not module.check_mode:
-        execute(module, the_plan, user['id'])
-        records, expiries_after = read_membership(api, kind, user['id'])
-
-    result = {
-        kind.option: [kind.entry(record, expiries_after) for record in records],
-        'added': [kind.brief(record) for record in the_plan.add],
-        'removed': [kind.brief(record) for record in the_plan.remove],
-        'user_id': user['id'] if user else None,
-    }
-    if kind.has_expiry:
-        result['updated'] = [kind.brief(record) for record in the_plan.refresh]
-    module.exit(the_plan.changed, diff=the_plan.diff(records, expiries_after), **result)
-
-
-def argument_spec(kind):
-    spec = {
-        'username': {'type': 'str'},
-        'user_id': {'type': 'int'},
-        kind.option: {'type': 'list', 'elements': 'raw', 'required': True},
-        'state': {'type': 'str', 'choices': list(STATES), 'default': 'present'},
-    }
-    if kind.has_expiry:
-        spec['expires'] = {'type': 'str'}
-    return spec
-
-
-def module_main(option):
-    """``main()`` of ``testpress_user_batches`` (``option='batches'``) and ``testpress_user_courses``."""
-    kind = KINDS[option]
-    module = TestpressModule(argument_spec(kind), mutually_exclusive=[('username', 'user_id')],
-                             required_one_of=[('username', 'user_id')])
-    module.run(partial(run_membership, kind=kind))

@@ -4,8 +4,10 @@
 
 """The base every testpress.lms module stands on.
 
-It adds the connection options, builds the API client, turns API and input errors
-into ``fail_json``, and holds the one place where a write is skipped in check mode.
+It adds the connection options, builds the API client, turns API and input errors into
+``fail_json``, keeps secrets out of what a task reports, and decides check mode in one place:
+a plan is either reported (``predicted``) or carried out (``apply``), in ``carry_out``. Beneath
+that, the client is read-only in check mode: a write that slipped past fails loudly.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     TokenRejected,
     UntrustedCertificate,
 )
+
+# What Ansible shows in place of a no_log value.
+NO_LOG_PLACEHOLDER = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 # What a user can do about an error, in the words of the module options.
 REMEDIES = {
@@ -75,7 +80,9 @@ class TestpressModule:
         self.check_mode = self.ansible.check_mode
         self.diff_mode = self.ansible._diff
         self._api = None
-        # The invocation results report, when a module builds its own (_roster.release_entry_secrets).
+        # Parallel requests the task makes; a module with parallel workers keeps a connection per worker.
+        self.workers = 1
+        # The invocation results report, when secrets left Ansible's own scan (release_secrets).
         self.invocation = None
 
     @property
@@ -101,17 +108,38 @@ class TestpressModule:
                 timeout=params['timeout'],
                 max_retries=params['max_retries'],
                 # A module with parallel workers (the roster) keeps a connection per worker.
-                pool_size=max(16, params.get('concurrency') or 0),
+                pool_size=max(16, self.workers),
                 read_only=self.check_mode,
             )
             self._api = TestpressAPI(client)
         return self._api
 
-    def write(self, func, *args, **kwargs):
-        """Call ``func`` (an API write) unless in check mode: the one place a write is skipped."""
-        if self.check_mode:
-            return None
-        return func(*args, **kwargs)
+    def carry_out(self, plan, *args):
+        """The one place check mode is decided: a plan with changes is applied (``plan.apply(api, *args)``)
+        unless in check mode, where its prediction (``plan.predicted()``) is reported instead."""
+        if plan.changed and not self.check_mode:
+            return plan.apply(self.api, *args)
+        return plan.predicted()
+
+    def release_secrets(self, option, key):
+        """Take the ``key`` values of the dicts in list option ``option`` (each roster entry's password) out
+        of Ansible's own no_log scan, and report the invocation with placeholders in their place.
+
+        Ansible scrubs a result by testing every string in it against every no_log value: with a password
+        in each of 10,000 entries that is quadratic, minutes of CPU. Those values never reach a result
+        (diffs show placeholders; messages that could carry one are scrubbed where they are made), so the
+        scan is spared them. The task's other secrets (connection, initial password) stay in the scan.
+        """
+        params = self.params
+        entries = params[option] or []
+        secret_options = [name for name, spec in self.ansible.argument_spec.items() if spec.get('no_log')]
+        kept = set(params[name] for name in secret_options if params.get(name))
+        released = set(entry[key] for entry in entries if isinstance(entry, dict) and entry.get(key))
+        self.ansible.no_log_values.difference_update(released - kept)
+        shown = dict(params, **dict((name, NO_LOG_PLACEHOLDER) for name in secret_options if params.get(name)))
+        shown[option] = [dict(entry, **{key: NO_LOG_PLACEHOLDER}) if isinstance(entry, dict) and entry.get(key) else entry
+                         for entry in entries]
+        self.invocation = {'module_args': shown}
 
     def exit(self, changed, diff=None, **result):
         if diff is not None and self.diff_mode:

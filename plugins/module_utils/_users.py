@@ -12,11 +12,11 @@ request body and the diff: adding a field is one row here plus its entry in the
 
 from __future__ import annotations
 
-import datetime
 import re
 
-from ansible_collections.testpress.lms.plugins.module_utils._client import TRANSIENT_STATUSES
+from ansible_collections.testpress.lms.plugins.module_utils import _dates
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._recovery import until_done
 
 # ISO 3166-2:IN: current codes with the name Testpress may read back in their place.
 STATES = {
@@ -44,13 +44,13 @@ STATE_NAMES.update({
 })
 
 EMAIL_SHAPE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
-API_DATE = '%d/%m/%Y'
-DATE_FORMATS = ('%Y-%m-%d', API_DATE)
 PASSWORD_PLACEHOLDER = '********'
 
 
 def _text(value):
-    return '' if value is None else str(value)
+    """Text as the API stores it: the server trims surrounding whitespace (Django REST framework's
+    CharField), so a padded value is compared and sent trimmed, or it would never converge."""
+    return '' if value is None else str(value).strip()
 
 
 class Text:
@@ -75,7 +75,7 @@ class Email(Text):
     """Compared without regard to case, as mail systems treat addresses."""
 
     def desired(self, option, value):
-        value = _text(value).strip()
+        value = _text(value)
         if value and not EMAIL_SHAPE.match(value):
             raise InputError('%s: %r is not an email address' % (option, value))
         return value
@@ -87,30 +87,14 @@ class Email(Text):
 class Date(Text):
     """Accepted as ``YYYY-MM-DD`` or ``DD/MM/YYYY``, written as ``DD/MM/YYYY``, compared as ISO dates."""
 
-    @staticmethod
-    def parse(value):
-        for fmt in DATE_FORMATS:
-            try:
-                return datetime.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-        return None
-
     def desired(self, option, value):
-        value = _text(value).strip()
-        if not value:
-            return ''
-        parsed = self.parse(value)
-        if parsed is None:
-            raise InputError('%s: %r is not a date; use YYYY-MM-DD or DD/MM/YYYY' % (option, value))
-        return parsed.isoformat()
+        return _dates.desired(option, value)
 
     def read(self, value):
-        parsed = self.parse(_text(value).strip())
-        return parsed.isoformat() if parsed else ''
+        return _dates.read(value)
 
     def to_api(self, value):
-        return datetime.date.fromisoformat(value).strftime(API_DATE) if value else None
+        return _dates.to_api(value)
 
 
 class StateCode(Text):
@@ -119,7 +103,7 @@ class StateCode(Text):
 
     @staticmethod
     def canonical(value):
-        value = _text(value).strip()
+        value = _text(value)
         code = value.upper()
         if code in STATES:
             return code
@@ -129,7 +113,7 @@ class StateCode(Text):
 
     def desired(self, option, value):
         """A code, or a state's name as the API reads it back (so an export reads in again)."""
-        value = _text(value).strip()
+        value = _text(value)
         if not value:
             return ''
         code = self.canonical(value)
@@ -180,12 +164,12 @@ class CustomFields:
             raise InputError('%s must be a dict of field name to value' % option)
         folded = {}
         for name, item in value.items():
-            key = _text(name).strip().casefold()
+            key = _text(name).casefold()
             if not key:
                 raise InputError('%s: a field name is empty' % option)
             if key in folded:
                 raise InputError('%s: %r is listed twice (names are case-insensitive)' % (option, name))
-            folded[key] = (_text(name).strip(), _field_value(item))
+            folded[key] = (_text(name), _field_value(item))
         return folded
 
     def read(self, value):
@@ -320,7 +304,7 @@ class UserSpec:
                  auto_generate_password=False, notify_credential=False):
         if not isinstance(username, str) or not username.strip():
             raise InputError('username must be a non-empty string')
-        self.username = username
+        self.username = _text(username)
         self.profile = desired_profile(values)
         self.password = password
         self.update_password = update_password
@@ -341,14 +325,17 @@ class UserSpec:
 
 
 class UserPlan:
-    """What it takes to bring one account to its declared state.
+    """What it takes to bring one account to its declared state, and how to carry it out.
 
     ``action`` is ``create``, ``update``, ``delete`` or None; ``body`` is the request body;
-    ``before``/``after`` are the managed fields, normalised, for the diff.
+    ``before``/``after`` are the managed fields, normalised, for the diff. ``apply(api)`` makes the
+    calls and ``predicted()`` is what check mode reports instead: both return the account after.
     """
 
-    def __init__(self, action, body=None, before=None, after=None):
+    def __init__(self, action, spec=None, record=None, body=None, before=None, after=None):
         self.action = action
+        self.spec = spec
+        self.record = record
         self.body = body
         self.before = before or {}
         self.after = after or {}
@@ -356,6 +343,35 @@ class UserPlan:
     @property
     def changed(self):
         return self.action is not None
+
+    def predicted(self):
+        """The account as a check-mode run predicts it: what it is, overlaid by what would be sent."""
+        if self.action == 'delete':
+            return {}
+        return public_user(dict(self.record or {}, **(self.body or {})))
+
+    def apply(self, api):
+        """Carry out the plan; returns the account after it (never its password hash)."""
+        if self.action == 'create':
+            created = create_account(api, self.spec, self.body)
+            # Set what the create could not carry (update-only fields), or what differs on an
+            # account a recovered create met: one update.
+            _current, options, body = profile_update(self.spec, created)
+            if options:
+                body['username'] = self.spec.username
+                created = api.update_user(created['id'], body)
+            return public_user(created)
+        if self.action == 'update':
+            return public_user(api.update_user(self.record['id'], self.body))
+        if self.action == 'delete':
+            try:
+                api.delete_user(self.record['id'])
+            except TestpressError as err:
+                # Gone already: a delete whose answer was lost and was sent again, or another admin's.
+                if err.status != 404:
+                    raise
+            return {}
+        return public_user(self.record)
 
 
 def profile_update(spec, record):
@@ -372,7 +388,7 @@ def plan_present(spec, record):
         after = dict(view(spec.profile, spec.profile), username=spec.username)
         if spec.password or spec.auto_generate_password:
             after['password'] = PASSWORD_PLACEHOLDER
-        return UserPlan('create', spec.create_body(), {}, after)
+        return UserPlan('create', spec, None, spec.create_body(), {}, after)
     current, options, body = profile_update(spec, record)
     before = dict(view(current, spec.profile, current['custom_fields']), username=spec.username)
     after = dict(before, **view(spec.profile, options, current['custom_fields']))
@@ -382,88 +398,32 @@ def plan_present(spec, record):
         before['password'] = PASSWORD_PLACEHOLDER
         after['password'] = PASSWORD_PLACEHOLDER + ' (new)'
     if not body:
-        return UserPlan(None, None, before, after)
+        return UserPlan(None, spec, record, None, before, after)
     body['username'] = record.get('username', spec.username)
-    return UserPlan('update', body, before, after)
+    return UserPlan('update', spec, record, body, before, after)
 
 
 def plan_absent(record):
     if record is None:
         return UserPlan(None)
     before = dict(view(current_profile(record), FIELDS_BY_OPTION), username=record.get('username'))
-    return UserPlan('delete', None, before, {})
+    return UserPlan('delete', None, record, None, before, {})
 
 
-def predicted_user(record, body):
-    """The account as a check-mode run predicts it: what it is, overlaid by what would be sent."""
-    predicted = dict(record or {}, **(body or {}))
-    return public_user(predicted)
-
-
-def outcome_unknown(err):
-    """True when a failed write may still have been applied: no answer, or a gateway's 502/503/504."""
-    return err.status is None or err.status in TRANSIENT_STATUSES
+def _username_taken(err):
+    """A create refused because the username exists: an earlier attempt of this create was applied."""
+    return err.status == 400 and 'exist' in err.message.lower() and 'username' in err.message.lower()
 
 
 def create_account(api, spec, body):
-    """Create the account. A create whose outcome is unknown (``outcome_unknown``), or that meets
-    "already exists" (an earlier attempt did happen), is recovered by reading the account back; when
-    the read finds no account, the create surely did not happen and is sent again after a pause, up to
-    ``max_retries`` times (usernames are unique, so a create can never make a second account)."""
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return api.create_user(body, auto_generate_password=spec.auto_generate_password,
-                                   notify_credential=spec.notify_credential)
-        except TestpressError as err:
-            exists = err.status == 400 and 'exist' in err.message.lower() and 'username' in err.message.lower()
-            if not (outcome_unknown(err) or exists):
-                raise
-            record = api.find_user(spec.username)
-            if record is not None:
-                return record
-            if exists or attempt > api.client.max_retries:
-                raise
-            api.client.pause(attempt)
+    """Create the account. A create whose outcome is unknown, or that meets "already exists", is
+    recovered by reading the account back (``_recovery.until_done``); usernames are unique, so a
+    create sent again can never make a second account."""
+    def read_back():
+        record = api.find_user(spec.username)
+        return record is not None, record
 
-
-def apply_plan(module, spec, record, plan):
-    """Carry out a plan through the module's check-mode choke point; returns the account after it."""
-    api = module.api
-    if plan.action == 'create':
-        created = module.write(create_account, api, spec, plan.body)
-        if created is None:
-            return predicted_user(None, plan.body)
-        # Set what the create could not carry (update-only fields), or what differs on an
-        # account a recovered create met: one update.
-        _current, options, body = profile_update(spec, created)
-        if options:
-            body['username'] = spec.username
-            created = module.write(api.update_user, created['id'], body)
-        return public_user(created)
-    if plan.action == 'update':
-        updated = module.write(api.update_user, record['id'], plan.body)
-        return public_user(updated) if updated is not None else predicted_user(record, plan.body)
-    if plan.action == 'delete':
-        try:
-            module.write(api.delete_user, record['id'])
-        except TestpressError as err:
-            # Gone already: a delete whose answer was lost and was sent again, or another admin's.
-            if err.status != 404:
-                raise
-        return {}
-    return public_user(record)
-
-
-def run_user_module(module):
-    """``testpress_user``: one account present (created or updated) or absent."""
-    params = module.params
-    spec = UserSpec(params['username'], params, password=params['password'],
-                    update_password=params['update_password'],
-                    auto_generate_password=params['auto_generate_password'],
-                    notify_credential=params['notify_credential'])
-    record = module.api.find_user(spec.username)
-    plan = plan_absent(record) if params['state'] == 'absent' else plan_present(spec, record)
-    user = apply_plan(module, spec, record, plan)
-    module.exit(plan.changed, diff={'before': plan.before, 'after': plan.after}, user=user)
+    return until_done(api.client,
+                      lambda: api.create_user(body, auto_generate_password=spec.auto_generate_password,
+                                              notify_credential=spec.notify_credential),
+                      read_back, happened_before=_username_taken)

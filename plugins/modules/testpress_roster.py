@@ -49,7 +49,8 @@ options:
       state:
         description:
           - V(present) (the default when left out) creates or updates the account.
-          - V(absent) deletes the account and all its data. The entry then takes no other option.
+          - V(absent) deletes the account and all its data. The entry's other options are ignored (a full spreadsheet
+            row marked absent), and RV(changes[].ignored) names them.
         type: str
         choices: [present, absent]
       password:
@@ -318,6 +319,11 @@ changes:
         - Not returned for V(delete).
       type: dict
       returned: when action is not delete
+    ignored:
+      description: The options of an entry with O(users[].state=absent) that were ignored, as deleting reads none.
+      type: list
+      elements: str
+      returned: when a deleted account's entry carried other options
     batches:
       description: How the account's batches change; a key whose list would be empty is left out.
       type: dict
@@ -403,7 +409,8 @@ diff:
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
-from ansible_collections.testpress.lms.plugins.module_utils._roster import entry_argument_spec, run_roster
+from ansible_collections.testpress.lms.plugins.module_utils._entry import entry_argument_spec
+from ansible_collections.testpress.lms.plugins.module_utils._tasks import run_roster
 
 
 def main():

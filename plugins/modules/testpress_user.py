@@ -135,7 +135,8 @@ diff:
 '''
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
-from ansible_collections.testpress.lms.plugins.module_utils._users import profile_argument_spec, run_user_module
+from ansible_collections.testpress.lms.plugins.module_utils._tasks import run_user
+from ansible_collections.testpress.lms.plugins.module_utils._users import profile_argument_spec
 
 
 def main():
@@ -148,7 +149,7 @@ def main():
         notify_credential=dict(type='bool', default=False, no_log=False),
         **profile_argument_spec()
     )
-    TestpressModule(argument_spec).run(run_user_module)
+    TestpressModule(argument_spec).run(run_user)
 
 
 if __name__ == '__main__':

@@ -201,11 +201,16 @@ diff:
       batches: ["UPSC (expires 2031-03-31)", "UPSC Morning Batch (expires 2031-03-31)"]
 '''
 
-from ansible_collections.testpress.lms.plugins.module_utils._membership import module_main
+from functools import partial
+
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._tasks import membership_argument_spec, run_membership
 
 
 def main():
-    module_main('batches')
+    module = TestpressModule(membership_argument_spec('batches'), mutually_exclusive=[('username', 'user_id')],
+                             required_one_of=[('username', 'user_id')])
+    module.run(partial(run_membership, option='batches'))
 
 
 if __name__ == '__main__':

@@ -162,11 +162,16 @@ diff:
     after: {courses: [Language training, TD]}
 '''
 
-from ansible_collections.testpress.lms.plugins.module_utils._membership import module_main
+from functools import partial
+
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._tasks import membership_argument_spec, run_membership
 
 
 def main():
-    module_main('courses')
+    module = TestpressModule(membership_argument_spec('courses'), mutually_exclusive=[('username', 'user_id')],
+                             required_one_of=[('username', 'user_id')])
+    module.run(partial(run_membership, option='courses'))
 
 
 if __name__ == '__main__':

@@ -151,7 +151,7 @@ dest:
 '''
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
-from ansible_collections.testpress.lms.plugins.module_utils._roster import run_user_info
+from ansible_collections.testpress.lms.plugins.module_utils._tasks import run_user_info
 
 
 def main():

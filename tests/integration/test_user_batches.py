@@ -182,7 +182,7 @@ def test_bad_items_fail_before_any_request(run_playbook, batches, words):
 
 @pytest.mark.parametrize("args, words", [
     ({"expires": "2031-02-30"}, "expires: '2031-02-30' is not a date; use YYYY-MM-DD"),
-    ({"expires": "31/03/2031"}, "expires: '31/03/2031' is not a date; use YYYY-MM-DD"),
+    ({"expires": "31/13/2031"}, "expires: '31/13/2031' is not a date; use YYYY-MM-DD or DD/MM/YYYY"),
     ({"expires": "2031-03-31", "state": "absent"}, "expires cannot be used with state=absent"),
     ({"user_id": JOHN}, "parameters are mutually exclusive: username|user_id"),
 ])

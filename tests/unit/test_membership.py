@@ -6,7 +6,7 @@
 ``FakeAPI`` stands in for ``TestpressAPI`` (the dependency, not the code under test): an in-memory
 catalogue searched by substring as the real API does, users with their items and expiries, and a
 record of every call. ``FakeModule`` stands in for ``TestpressModule``: params, check mode, the
-``write`` choke point and ``exit``.
+check-mode decision (``carry_out``) and ``exit``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ansible_collections.testpress.lms.plugins.module_utils import _membership a
 from ansible_collections.testpress.lms.plugins.module_utils import _errors
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._tasks import membership_argument_spec, run_membership
 
 BATCHES = membership.BATCHES
 COURSES = membership.COURSES
@@ -39,8 +40,19 @@ def course(item_id):
     return dict(next(c for c in COURSE_CATALOGUE if c["id"] == item_id))
 
 
+class FakeClient:
+    """What the recovery of unknown outcomes asks of the client: its retry budget and its pause."""
+
+    max_retries = 2
+
+    def pause(self, attempt):
+        pass
+
+
 class FakeAPI:
     """In-memory stand-in for TestpressAPI; ``calls`` records (method name, args)."""
+
+    client = FakeClient()
 
     def __init__(self, batches=None, courses=None, users=None):
         self.catalogue = {"batches": list(batches or BATCH_CATALOGUE), "courses": list(courses or COURSE_CATALOGUE)}
@@ -114,7 +126,7 @@ class Exited(Exception):
 class FakeModule:
     """Stand-in for TestpressModule around a fake API, with the real write choke point and exit."""
 
-    write = TestpressModule.write
+    carry_out = TestpressModule.carry_out
     exit = TestpressModule.exit
 
     def __init__(self, api, params, check_mode=False, diff_mode=True):
@@ -134,7 +146,7 @@ class FakeModule:
 def run(api, kind, check_mode=False, **params):
     module = FakeModule(api, params, check_mode=check_mode)
     with pytest.raises(Exited):
-        membership.run_membership(module, kind)
+        run_membership(module, kind.option)
     return module.result
 
 
@@ -186,14 +198,14 @@ def test_validate_items_needs_a_list():
         membership.validate_items(BATCHES, "UPSC")
 
 
-@pytest.mark.parametrize("value", ["2031-03-31", " 2031-03-31 "])
-def test_desired_expiry_accepts_iso_dates(value):
+@pytest.mark.parametrize("value", ["2031-03-31", " 2031-03-31 ", "31/03/2031"])
+def test_desired_expiry_accepts_iso_and_day_first_dates(value):
     assert membership.desired_expiry(value, "present") == "2031-03-31"
     assert membership.desired_expiry(value, "exact") == "2031-03-31"
 
 
-@pytest.mark.parametrize("value", ["31/03/2031", "2031-02-30", "2031-3-31", "tomorrow", "", "2031-03-31T00:00:00"])
-def test_desired_expiry_rejects_what_is_not_a_real_yyyy_mm_dd_date(value):
+@pytest.mark.parametrize("value", ["03/31/2031", "2031-02-30", "2031-3-31", "tomorrow", "", "2031-03-31T00:00:00"])
+def test_desired_expiry_rejects_what_is_not_a_real_date(value):
     with pytest.raises(InputError) as err:
         membership.desired_expiry(value, "present")
     assert str(err.value).startswith("expires: ") and "YYYY-MM-DD" in str(err.value)
@@ -503,7 +515,7 @@ def test_run_bad_input_fails_before_any_call():
     with pytest.raises(InputError, match="^batches: item 1"):
         run(api, BATCHES, username="john", batches=[True])
     with pytest.raises(InputError, match="^expires: "):
-        run(api, BATCHES, username="john", batches=["UPSC"], expires="31/12/2031")
+        run(api, BATCHES, username="john", batches=["UPSC"], expires="31/13/2031")
     assert api.calls == []
 
 
@@ -519,9 +531,9 @@ def test_run_courses_absent_and_exact():
 
 
 def test_argument_spec_per_kind():
-    spec = membership.argument_spec(BATCHES)
+    spec = membership_argument_spec("batches")
     assert spec["batches"] == {"type": "list", "elements": "raw", "required": True}
     assert spec["expires"] == {"type": "str"}
     assert spec["state"] == {"type": "str", "choices": ["present", "absent", "exact"], "default": "present"}
-    courses = membership.argument_spec(COURSES)
+    courses = membership_argument_spec("courses")
     assert "expires" not in courses and "courses" in courses and set(courses) == {"username", "user_id", "courses", "state"}

@@ -12,13 +12,15 @@ import json
 
 import pytest
 
+from ansible_collections.testpress.lms.plugins.module_utils import _entry as rules
+from ansible_collections.testpress.lms.plugins.module_utils import _export as export
 from ansible_collections.testpress.lms.plugins.module_utils import _roster as roster
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, plan_absent, plan_present
 
 
 def entry(username='ann', **values):
-    raw = dict((key, None) for key in roster.ENTRY_KEYS)
+    raw = dict((key, None) for key in rules.ENTRY_KEYS)
     raw.update(values, username=username)
     return raw
 
@@ -30,41 +32,60 @@ def jwt(claims):
 
 
 def test_the_entry_shape_is_the_field_table_plus_account_and_membership_keys():
-    assert roster.ENTRY_KEYS[:3] == ('username', 'state', 'password')
-    assert roster.ENTRY_KEYS[-3:] == ('batches', 'courses', 'expires')
-    assert roster.entry_argument_spec()['password']['no_log'] is True
+    assert rules.ENTRY_KEYS[:3] == ('username', 'state', 'password')
+    assert rules.ENTRY_KEYS[-3:] == ('batches', 'courses', 'expires')
+    assert rules.entry_argument_spec()['password']['no_log'] is True
 
 
 def test_every_bad_entry_is_named_in_one_error():
-    entries, found = roster.validate_entries([
+    entries, found = rules.validate_entries([
         entry('ann', birth_date='31/02/2006'),
         entry('bob', batches=['UPSC', True]),
         entry('', city='Salem'),
         entry('ann'),
-        entry('cid', state='absent', city='Salem'),
+        entry('cid', email='cid.example.com'),
         entry('dev', expires='2031-01-01'),
-        entry('eve', expires='31/01/2031', batches=['UPSC']),
+        entry('eve', expires='31/13/2031', batches=['UPSC']),
         'not a dict',
     ], 'on_create')
-    with pytest.raises(roster.RosterError) as caught:
+    with pytest.raises(rules.RosterError) as caught:
         roster.plan_roster(entries, {}, {}, {}, {'protected': set(), 'membership': 'present', 'unlisted_users': 'ignore',
                                                  'max_removals': 50}, found)
     problems = caught.value.problems
     assert entries == [] and problems == found and len(problems) == 8
     assert problems[0].startswith('users[0] (ann): birth_date')
     assert problems[1].startswith('users[1] (bob): batches: item 2 (True)')
-    assert problems[2].startswith('users[2] (): username')
+    assert problems[2].startswith('users[2]: username')
     assert problems[3] == 'users[3] (ann): the username is listed twice, first at users[0]'
-    assert problems[4] == 'users[4] (cid): state=absent deletes the account; it takes no city'
+    assert problems[4].startswith('users[4] (cid): email')
     assert problems[5].startswith('users[5] (dev): expires') and 'list the batches too' in problems[5]
     assert problems[6].startswith('users[6] (eve): expires')
     assert problems[7] == 'users[7]: an entry must be a dict with at least a username'
     assert str(caught.value).startswith('8 problems in the roster; nothing was changed:\n- users[0] (ann)')
 
 
+def test_an_absent_entry_reads_only_its_username_and_names_what_it_ignores():
+    (cid,), problems = rules.validate_entries([entry('cid', state='absent', city='Salem', email='not-an-email',
+                                                     batches=['UPSC'], password='pw')])
+    assert problems == []
+    assert cid.state == 'absent' and cid.items == {} and cid.spec.profile == {}
+    assert cid.ignored == ['batches', 'city', 'email']
+
+
+def test_padded_usernames_are_trimmed_before_they_are_compared():
+    entries, problems = rules.validate_entries([entry(' priya '), entry('priya')])
+    assert [item.username for item in entries] == ['priya']
+    assert problems == ['users[1] (priya): the username is listed twice, first at users[0]']
+
+
+def test_a_date_of_either_spelling_is_an_expiry():
+    (eve,), problems = rules.validate_entries([entry('eve', expires='31/01/2031', batches=['UPSC'])])
+    assert problems == [] and eve.expires == '2031-01-31'
+
+
 def test_valid_entries_keep_their_order_and_normalised_values():
-    entries, problems = roster.validate_entries([entry('ann', birth_date='03/07/2006', batches=['UPSC', 21],
-                                                       expires='2031-03-31'), entry('bob', state='absent')], 'on_create')
+    entries, problems = rules.validate_entries([entry('ann', birth_date='03/07/2006', batches=['UPSC', 21],
+                                                      expires='2031-03-31'), entry('bob', state='absent')], 'on_create')
     assert problems == []
     assert [item.username for item in entries] == ['ann', 'bob']
     assert entries[0].spec.profile == {'birth_date': '2006-07-03'}
@@ -118,7 +139,7 @@ RECORD = {'id': 7, 'username': 'ann', 'first_name': 'Ann', 'last_name': '', 'ema
 def test_an_account_is_exported_as_a_roster_entry_without_empties_ids_or_secrets():
     batches = ([{'id': 21, 'name': 'UPSC'}, {'id': 30, 'name': 'Batch 09'}], {21: '2031-03-31', 30: '2031-03-31'})
     courses = ([{'id': 282, 'title': 'TD', 'slug': 'td'}], {})
-    exported = roster.export_entry(RECORD, {BATCHES: batches, COURSES: courses}, {BATCHES: {'Batch 09'}, COURSES: set()})
+    exported = export.export_entry(RECORD, {BATCHES: batches, COURSES: courses}, {BATCHES: {'Batch 09'}, COURSES: set()})
     assert exported == {'username': 'ann', 'first_name': 'Ann', 'email': 'Ann@Example.com', 'birth_date': '2006-07-03',
                         'state_code': 'IN-TN', 'is_active': True, 'is_blocked': False,
                         'custom_fields': {'Roll Number': '42'}, 'batches': ['UPSC', 30], 'courses': ['TD'],
@@ -127,7 +148,7 @@ def test_an_account_is_exported_as_a_roster_entry_without_empties_ids_or_secrets
 
 def test_expires_is_exported_only_when_every_subscription_ends_on_one_date():
     batches = ([{'id': 21, 'name': 'UPSC'}, {'id': 22, 'name': 'UPSC Morning Batch'}], {21: '2031-03-31', 22: None})
-    assert 'expires' not in roster.export_entry(RECORD, {BATCHES: batches}, {BATCHES: set()})
+    assert 'expires' not in export.export_entry(RECORD, {BATCHES: batches}, {BATCHES: set()})
 
 
 def test_a_change_reports_only_the_fields_that_differ():

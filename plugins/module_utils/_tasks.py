@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What each module does, from its options to its result: read, plan, carry out, report.
+
+The glue between the module base (``_module``) and the engines (``_users``, ``_membership``,
+``_roster``, ``_export``), which know nothing of Ansible. Every task has the same shape: the
+engines read and plan, ``module.carry_out(plan)`` applies the plan or, in check mode, reports its
+prediction, and ``module.exit`` reports.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.testpress.lms.plugins.module_utils._entry import validate_entries
+from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
+from ansible_collections.testpress.lms.plugins.module_utils._export import export_accounts
+from ansible_collections.testpress.lms.plugins.module_utils._membership import (
+    KINDS,
+    STATES,
+    Catalogue,
+    desired_expiry,
+    plan,
+    read_membership,
+    validate_items,
+)
+from ansible_collections.testpress.lms.plugins.module_utils._roster import (
+    BATCHES,
+    RosterPlan,
+    checked_concurrency,
+    plan_roster,
+    read_accounts,
+    read_memberships,
+    resolve_names,
+    roster_options,
+    summarise,
+)
+from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, find_account, plan_absent, plan_present
+
+
+def run_user(module):
+    """``testpress_user``: one account present (created or updated) or absent."""
+    params = module.params
+    spec = UserSpec(params['username'], params, password=params['password'],
+                    update_password=params['update_password'],
+                    auto_generate_password=params['auto_generate_password'],
+                    notify_credential=params['notify_credential'])
+    record = module.api.find_user(spec.username)
+    user_plan = plan_absent(record) if params['state'] == 'absent' else plan_present(spec, record)
+    user = module.carry_out(user_plan)
+    module.exit(user_plan.changed, diff={'before': user_plan.before, 'after': user_plan.after}, user=user)
+
+
+def membership_argument_spec(option):
+    """The options of ``testpress_user_batches`` (``option='batches'``) and ``testpress_user_courses``."""
+    kind = KINDS[option]
+    spec = {
+        'username': {'type': 'str'},
+        'user_id': {'type': 'int'},
+        kind.option: {'type': 'list', 'elements': 'raw', 'required': True},
+        'state': {'type': 'str', 'choices': list(STATES), 'default': 'present'},
+    }
+    if kind.has_expiry:
+        spec['expires'] = {'type': 'str'}
+    return spec
+
+
+def _missing_user(params):
+    if params.get('user_id') is not None:
+        return 'user_id: no user with id %d exists on the institute' % params['user_id']
+    return ('username: no user named %r exists on the institute; create it first, for example with testpress.lms.testpress_user'
+            % params['username'])
+
+
+def run_membership(module, option):
+    """Bring one user's batches or courses to the declared state; the whole task of the two modules.
+
+    A user that does not exist fails before any write, except in check mode: an earlier task of the
+    same play would create it, so the declared items are reported as would-be-added.
+    """
+    kind = KINDS[option]
+    params = module.params
+    state = params['state']
+    items = validate_items(kind, params[kind.option])
+    expires = desired_expiry(params.get('expires'), state) if kind.has_expiry else None
+    api = module.api
+    user = find_account(api, username=params.get('username'), user_id=params.get('user_id'))
+    if user is None and not module.check_mode:
+        raise InputError(_missing_user(params))
+
+    catalogue = Catalogue(api, kind)
+    current, expiries = [], {}
+    if user is not None:
+        current, expiries = read_membership(api, kind, user['id'])
+        catalogue.remember(current)
+    declared = catalogue.resolve(items)
+
+    the_plan = plan(kind, state, current, declared, expires, expiries)
+    records, expiries_after = module.carry_out(the_plan, user['id'] if user else None)
+    result = {
+        kind.option: [kind.entry(record, expiries_after) for record in records],
+        'added': [kind.brief(record) for record in the_plan.add],
+        'removed': [kind.brief(record) for record in the_plan.remove],
+        'user_id': user['id'] if user else None,
+    }
+    if kind.has_expiry:
+        result['updated'] = [kind.brief(record) for record in the_plan.refresh]
+    module.exit(the_plan.changed, diff=the_plan.diff(records, expiries_after), **result)
+
+
+def run_roster(module):
+    """``testpress_roster``: validate, read, plan, then apply (or, in check mode, report the plan)."""
+    params = module.params
+    module.release_secrets('users', 'password')
+    options = roster_options(params)
+    concurrency = module.workers = params['concurrency']
+    entries, problems = validate_entries(params['users'], params['update_password'])
+    api = module.api
+
+    accounts = read_accounts(api, concurrency)
+    wanted = [(accounts[entry.username], kind, kind is BATCHES and entry.expires is not None)
+              for entry in entries if entry.username in accounts for kind in entry.items]
+    current = read_memberships(api, wanted, concurrency)
+    catalogues = resolve_names(api, entries, current, concurrency)
+    roster_plan = RosterPlan(plan_roster(entries, accounts, current, catalogues, options, problems), concurrency)
+
+    applied, failures = module.carry_out(roster_plan)
+    diff = {'before': {}, 'after': {}}
+    for change in applied:
+        diff['before'][change.username], diff['after'][change.username] = change.diff()
+    result = {
+        'summary': summarise(roster_plan.changes, applied, failures),
+        'changes': [change.report() for change in applied],
+        'failures': failures,
+    }
+    if failures:
+        if module.diff_mode:
+            result['diff'] = diff
+        module.fail('%d of %d account changes failed; the others were applied, and a rerun finishes the job: %s'
+                    % (len(failures), len(failures) + len(applied),
+                       '; '.join('%s: %s' % (failure['username'], failure['msg']) for failure in failures)),
+                    changed=bool(applied), **result)
+    module.exit(bool(applied), diff=diff, **result)
+
+
+def run_user_info(module):
+    """``testpress_user_info``: the accounts asked for, each in the shape of a roster entry."""
+    concurrency = module.workers = checked_concurrency(module.params['concurrency'])
+    users = export_accounts(module.api, module.params, concurrency)
+    module.exit(False, users=users, count=len(users))
