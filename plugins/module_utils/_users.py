@@ -316,7 +316,7 @@ class UserSpec:
             raise InputError('password is required to create user %r (or set auto_generate_password)' % self.username)
 
     def create_body(self):
-        """The create request; fields the API takes on update only follow in one update (apply_plan)."""
+        """The create request; fields the API takes on update only follow in one update (UserPlan.apply)."""
         options = [option for option in self.profile if FIELDS_BY_OPTION[option].on_create]
         body = dict(api_body(self.profile, options), username=self.username)
         if self.password and not self.auto_generate_password:
