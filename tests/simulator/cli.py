@@ -21,12 +21,19 @@ def main(argv=None):
     parser.add_argument("--date-format", choices=("dmy", "iso"), default=None)
     parser.add_argument("--embedded-batches-limit", type=int, default=EMBEDDED_BATCHES_LIMIT,
                         help="most batches the users list embeds per user (default: %(default)s)")
+    parser.add_argument("--throttle-rate", default=None, metavar="RATE",
+                        help="at most RATE calls per account, as DRF's throttle: 30/s, 100/m, 1000/h (default: none)")
+    parser.add_argument("--bare-429", action="store_true", help="a throttled call gets 429 without Retry-After")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA; prints the CA certificate's path")
     parser.add_argument("--verbose", action="store_true", help="print an access log on stderr")
     args = parser.parse_args(argv)
 
-    sim = Simulator(args.seed, verbose=args.verbose, state_format=args.state_format, date_format=args.date_format,
-                    tls=args.tls, embedded_batches_limit=args.embedded_batches_limit)
+    try:
+        sim = Simulator(args.seed, verbose=args.verbose, state_format=args.state_format, date_format=args.date_format,
+                        tls=args.tls, embedded_batches_limit=args.embedded_batches_limit, throttle_rate=args.throttle_rate,
+                        throttle_retry_after=not args.bare_429)
+    except ValueError as err:
+        parser.error(str(err))
     sim.start(args.host, args.port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -154,6 +154,21 @@ def test_cli_starts_answers_and_stops(tmp_path):
         assert proc.wait(timeout=10) == 0
 
 
+def test_cli_throttles_when_told(tmp_path):
+    command = [sys.executable, str(SIMULATOR_DIR), "--port", "0", "--throttle-rate", "2/m", "--bare-429"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip().rsplit(" ", 1)[1]
+        assert requests.get(url + "/_sim/config", timeout=5).json()["throttle_rate"] == "2/m"
+        logins = [requests.post(url + LOGIN, json={"username": "admin", "password": "admin-pass"}, timeout=5) for _n in range(3)]
+        assert [a.status_code for a in logins] == [200, 200, 429] and "Retry-After" not in logins[2].headers
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+    refused = subprocess.run(command[:4] + ["--throttle-rate", "fast"], capture_output=True, text=True, timeout=30, check=False)
+    assert refused.returncode == 2 and "throttle_rate" in refused.stderr
+
+
 def test_http_control_inject_config_and_reset(simulator, api):
     assert requests.post(simulator.url + "/_sim/inject", json={"status": 502, "method": "GET"}).status_code == 200
     assert api.get(USERS).status_code == 502
