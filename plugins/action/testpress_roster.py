@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 
-from ansible_collections.testpress.lms.plugins.module_utils._roster import entry_argument_spec
+from ansible_collections.testpress.lms.plugins.module_utils._entry import entry_argument_spec
 from ansible_collections.testpress.lms.plugins.plugin_utils._module_action import ModuleAction
 from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFileError, read_roster
 
