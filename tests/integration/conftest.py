@@ -325,9 +325,9 @@ def module_examples():
 
 @pytest.fixture
 def trap_users(simulator):
-    """``trap_users()`` adds accounts that use every trap of API.md: state read back as a name, both date
-    formats, custom field names in another case, 25 batches (more than a page, and more than the list
-    embeds), expiries, a batch name shared by two batches, emails in capitals."""
+    """``trap_users()`` adds accounts that meet every surprise of the API (docs/api-behaviour.md): state read
+    back as a name, both date formats, custom field names in another case, 25 batches (more than a page, and
+    more than the list embeds), expiries, a batch name shared by two batches, emails in capitals."""
 
     def seed():
         simulator.add_custom_field('Guardian')
