@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from urllib.parse import urlsplit
 
+from ansible_collections.testpress.lms.plugins.module_utils import _dates
 from ansible_collections.testpress.lms.plugins.module_utils._client import _page_urls
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, pick
 from ansible_collections.testpress.lms.plugins.module_utils._roster import EMBEDDED_BATCHES_LIMIT
 from ansible_collections.testpress.lms.plugins.module_utils._users import OLD_STATE_CODES, STATE, STATES
 
-SPELLINGS = (('DD/MM/YYYY', '%d/%m/%Y'), ('YYYY-MM-DD', '%Y-%m-%d'))
+SPELLING_NAMES = {_dates.DAY_FIRST: 'DD/MM/YYYY', _dates.ISO: 'YYYY-MM-DD'}
 
 
 def _is_int(value):
@@ -129,12 +129,10 @@ def judge_birth_date(record):
     value = record.get('birth_date')
     if value in (None, ''):
         return True, 'not confirmed: account %r has no birth date' % record.get('username')
-    for label, spelling in SPELLINGS:
-        try:
-            time.strptime(str(value), spelling)
-        except ValueError:
-            continue
-        return True, 'read back as %s (%s)' % (label, value)
+    text = str(value).strip()
+    spelling = next((spelling for spelling, shape in _dates.SPELLINGS if shape.match(text)), None)
+    if spelling and _dates.parse(text):
+        return True, 'read back as %s (%s)' % (SPELLING_NAMES[spelling], value)
     return False, 'birth_date reads back as %r, neither DD/MM/YYYY nor YYYY-MM-DD' % (value,)
 
 
@@ -167,6 +165,8 @@ def judge_subscriptions(items):
         batch = item.get('batch') if isinstance(item, dict) else None
         if not isinstance(batch, dict) or not _is_int(batch.get('id')) or 'expires' not in item:
             return False, 'a subscription is not {id, batch: {id, name}, expires}: %r' % (item,)
+        if item['expires'] not in (None, '') and not _dates.read(item['expires']):
+            return False, 'a subscription ends on %r, not a date' % (item['expires'],)
     detail = 'a page of {id, batch, expires}: %d item%s' % (len(items), '' if len(items) == 1 else 's')
     return True, detail if items else detail + ' (the shape of an item not seen)'
 

@@ -108,6 +108,7 @@ def test_state_spellings(record, ok, words):
     ('1994-07-03', True, 'YYYY-MM-DD'),
     (None, True, 'not confirmed'),
     ('July 3, 1994', False, "'July 3, 1994', neither DD/MM/YYYY nor YYYY-MM-DD"),
+    ('31/02/1994', False, "'31/02/1994', neither"),
 ])
 def test_birth_date_spellings(value, ok, words):
     result = assumptions.judge_birth_date({'birth_date': value})
@@ -138,6 +139,9 @@ def test_subscriptions_carry_a_batch_and_an_expiry():
     good = [{'id': 5001, 'batch': {'id': 21, 'name': 'UPSC'}, 'expires': None}]
     assert assumptions.judge_subscriptions(good) == (True, 'a page of {id, batch, expires}: 1 item')
     assert not assumptions.judge_subscriptions([{'id': 5001, 'batch': 21, 'expires': None}])[0]
+    assert assumptions.judge_subscriptions([dict(good[0], expires='2031-03-31T00:00:00Z')])[0]
+    assert assumptions.judge_subscriptions([dict(good[0], expires='31/03/2031')])[0]
+    assert assumptions.judge_subscriptions([dict(good[0], expires='soon')]) == (False, "a subscription ends on 'soon', not a date")
 
 
 def test_a_search_must_find_the_exact_name():
