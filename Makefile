@@ -1,6 +1,7 @@
 # testpress.lms — developer and CI entry points. Needs only python3 (3.11) and GNU make.
 #   make demo    run the demo playbook twice against the API simulator (second run: changed=0)
-#   make test    unit + integration (pytest), lint (ansible-lint production), sanity (ansible-test)
+#   make test    unit + integration (pytest), the ansible-core 2.16/2.21 legs, lint (ansible-lint production),
+#                sanity (ansible-test 2.19 and 2.16), build + galaxy-importer
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -23,19 +24,23 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # The other ansible-core releases the collection supports (meta/runtime.yml: 2.16 and newer), each with the Python
 # it runs on: the oldest (what Automation Platform 2.4/2.5 execution environments ship) and the newest. Each leg has
-# its venv in .build/core-<version> (scripts/core_venv.sh, from requirements-core-<version>.txt) and runs the tests
+# its venv in .build/core-<version> (scripts/pinned_venv.sh, from requirements-core-<version>.txt) and runs the tests
 # marked core_matrix (pytest.ini); the main venv's 2.19 runs the whole suite.
 CORE_LEGS := 2.16 2.21
 CORE_PYTHON_2.16 := 3.11
 CORE_PYTHON_2.21 := 3.12
 CORE_TESTS := $(addprefix test-core-,$(CORE_LEGS))
+# ansible-test sanity's rules differ by release: the oldest supported one runs them too.
+SANITY_CORES := 2.16
+CORE_SANITY := $(addprefix sanity-core-,$(SANITY_CORES))
 
 .PHONY: help venv demo test unit integration pytest reliability reliability-docs lint sanity docs build ee bench crash-loop changelog clean distclean
-.PHONY: test-cores $(CORE_TESTS)
+.PHONY: test-cores $(CORE_TESTS) $(CORE_SANITY)
 
 help:
 	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
-	@echo "make test         pytest tests/unit tests/simulator/tests tests/integration, then lint, then sanity (what CI runs)"
+	@echo "make test         pytest tests/unit tests/simulator/tests tests/integration, the ansible-core legs, lint, sanity (2.19, 2.16),"
+	@echo "                  build + galaxy-importer (what CI runs)"
 	@echo "make pytest       pytest tests/unit tests/simulator/tests tests/integration in one run"
 	@echo "make unit         pytest tests/unit tests/simulator/tests"
 	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
@@ -43,10 +48,11 @@ help:
 	@echo "make reliability  check docs/reliability.md against the last pytest run (reliability-docs rewrites it)"
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
+	@echo "make sanity-core-2.16  the same with ansible-core 2.16's ansible-test"
 	@echo "make crash-loop   kill testpress_roster 5 times while it creates 2,000 students; the rerun must converge"
 	@echo "make bench        benchmark testpress_roster against per-student loops (20 ms latency; prints a table)"
 	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
-	@echo "make build        build the collection artifact into .build/dist"
+	@echo "make build        build the collection artifact into .build/dist (tracked files only), then galaxy-importer over it"
 	@echo "make ee           make build, then write the execution environment's build context into .build/ee"
 	@echo "make venv         create/refresh .venv from requirements-test.txt (ansible-core as constraints.txt pins it)"
 	@echo "make clean        remove build output (keeps .venv); make distclean removes .venv too"
@@ -62,7 +68,7 @@ $(STAMP): requirements.txt requirements-test.txt constraints.txt
 demo: venv
 	scripts/demo.sh
 
-test: pytest reliability test-cores lint sanity
+test: pytest reliability test-cores lint sanity $(CORE_SANITY) build
 	@echo "== make test: all passed"
 
 # pytest exits 5 when it collected nothing: that is not a pass. PYTEST_ARGS="-k name" selects tests.
@@ -82,7 +88,7 @@ test-cores: $(CORE_TESTS)
 # pytest stays in the main venv; the plays run with the leg's ansible-playbook and Python (TESTPRESS_ANSIBLE_BIN).
 $(CORE_TESTS): test-core-%: venv
 	@echo "== ansible-core $* leg (Python $(CORE_PYTHON_$*))"
-	bin="$$(scripts/core_venv.sh $* $(CORE_PYTHON_$*))"; \
+	bin="$$(scripts/pinned_venv.sh core-$* $(CORE_PYTHON_$*))"; \
 	TESTPRESS_ANSIBLE_BIN="$$bin" TESTPRESS_ANSIBLE_CORE=$* $(PYTEST) -m core_matrix tests/integration $(PYTEST_ARGS)
 
 reliability:
@@ -98,6 +104,11 @@ lint: venv
 sanity: venv
 	scripts/sanity.sh $(SANITY_ARGS)
 
+# The leg's bin first on PATH: ansible-test's --python 3.11 is then the leg's venv.
+$(CORE_SANITY): sanity-core-%: venv
+	bin="$$(scripts/pinned_venv.sh core-$* $(CORE_PYTHON_$*))"; \
+	PATH="$$bin:$$PATH" ANSIBLE_TEST="$$bin/ansible-test" scripts/sanity.sh $(SANITY_ARGS)
+
 # Figures, not a pass/fail: BENCH_ARGS="--sizes 1000" for a shorter run.
 bench: venv
 	"$(BIN)/python" tests/bench/bench_roster.py $(BENCH_ARGS)
@@ -106,8 +117,10 @@ bench: venv
 crash-loop: venv
 	TESTPRESS_CRASH_STUDENTS=2000 TESTPRESS_CRASH_KILLS=5 $(PYTEST) tests/integration/test_crash_resume.py -n 0
 
+# The tarball from the files git tracks (git add a new file first), then galaxy-importer over it.
 build: venv
 	scripts/build.sh
+	scripts/galaxy_importer.sh
 
 docs: venv
 	scripts/docs.sh

@@ -13,9 +13,11 @@ COLLECTIONS="$BUILD_DIR/collections"
 
 rm -rf "$DIST" "$COLLECTIONS"
 mkdir -p "$DIST" "$COLLECTIONS"
-# Build from a clean copy so stray local files (.ansible/, caches) can never end up in the artifact.
+# Build from a copy of the files git tracks, so stray local files (.ansible/, caches, an exported roster or a
+# report with students' personal data) can never end up in the artifact; galaxy.yml's build_ignore is the
+# second guard, for a build run straight from a work tree.
 SRC="$BUILD_DIR/src/ansible_collections/testpress/lms"
-python3 "$ROOT/scripts/copy_tree.py" "$SRC" >/dev/null
+python3 "$ROOT/scripts/copy_tree.py" --tracked "$SRC" >/dev/null
 ansible-galaxy collection build --force --output-path "$DIST" "$SRC" >/dev/null
 artifact="$(ls "$DIST"/testpress-lms-*.tar.gz)"
 ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" ansible-galaxy collection install --offline --force -p "$COLLECTIONS" "$artifact" >/dev/null

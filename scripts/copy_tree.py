@@ -3,9 +3,11 @@
 
 The file list is what git would see: tracked files plus untracked files that
 .gitignore does not exclude (so .venv/, .build/, .ansible/ ... stay out).
+With --tracked, tracked files only: what a release is built from, so that an
+untracked file (a roster exported with students' personal data) never ships.
 Outside a git work tree, a fixed exclude list is used instead.
 
-Usage: python3 scripts/copy_tree.py DEST    (DEST is emptied first)
+Usage: python3 scripts/copy_tree.py [--tracked] DEST    (DEST is emptied first)
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ EXCLUDE_DIRS = {
 EXCLUDE_SUFFIXES = (".pyc", ".pyo", ".tar.gz")
 
 
-def git_files(root):
+def git_files(root, tracked_only=False):
+    listing = ["--cached"] if tracked_only else ["--cached", "--others", "--exclude-standard"]
     try:
         out = subprocess.run(
-            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            ["git", "-C", root, "ls-files", "-z"] + listing,
             check=True, capture_output=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
@@ -48,13 +51,17 @@ def walk_files(root):
 
 
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    tracked_only = args[:1] == ["--tracked"]
+    if tracked_only:
+        args = args[1:]
+    if len(args) != 1:
         sys.exit(__doc__)
     root = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
-    dest = os.path.abspath(sys.argv[1])
+    dest = os.path.abspath(args[0])
     if os.path.realpath(dest).startswith(root + os.sep) and not os.path.relpath(dest, root).startswith((".build", ".venv")):
         sys.exit("refusing to copy into %s (inside the source tree)" % dest)
-    files = git_files(root)
+    files = git_files(root, tracked_only)
     if files is None:
         files = walk_files(root)
     if os.path.lexists(dest):

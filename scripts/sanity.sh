@@ -5,27 +5,40 @@
 # ansible-test insists on running from a directory whose real path ends in
 # ansible_collections/<namespace>/<name>; a symlink is rejected. So the source
 # files (what git sees: tracked + untracked-not-ignored) are copied into
-# .build/sanity/ansible_collections/testpress/lms, a throwaway git repo is made
-# there (ansible-test then lists files with `git ls-files`, honouring .gitignore),
-# and ansible-test runs in it.
+# .build/sanity-<ansible-core version>/ansible_collections/testpress/lms, a throwaway
+# git repo is made there (ansible-test then lists files with `git ls-files`, honouring
+# .gitignore), and ansible-test runs in it.
 #
-# Extra arguments go to ansible-test, e.g. `scripts/sanity.sh --test pep8`.
+# ansible-test keeps its pip bootstrap cache and its sanity venvs under ~/.ansible/test
+# (it reads no other setting for them): HOME points at .build/home, so nothing is
+# written outside the repository. The user's pip configuration and pyenv stay found.
+#
+# ANSIBLE_TEST picks another ansible-core's ansible-test (make sanity-2.16); extra
+# arguments go to ansible-test, e.g. `scripts/sanity.sh --test pep8`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 PY_VERSION="${SANITY_PYTHON:-3.11}"
 BUILD_DIR="${BUILD_DIR:-$ROOT/.build}"
-DEST="$BUILD_DIR/sanity/ansible_collections/testpress/lms"
+ANSIBLE_TEST="${ANSIBLE_TEST:-$(command -v ansible-test || true)}"
 
-if ! command -v ansible-test >/dev/null; then
+if [[ ! -x "$ANSIBLE_TEST" ]]; then
     echo "ansible-test not found: run 'make sanity' (it uses .venv)" >&2
     exit 2
 fi
+core="$("$ANSIBLE_TEST" --version | sed -nE 's/.* ([0-9]+\.[0-9]+)\.[0-9].*/\1/p')"
+DEST="$BUILD_DIR/sanity-$core/ansible_collections/testpress/lms"
+
+export XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$HOME/.config}"
+if command -v pyenv >/dev/null; then
+    PYENV_ROOT="$(pyenv root)"
+    export PYENV_ROOT
+fi
+export HOME="$BUILD_DIR/home"
 
 # ansible-test bootstraps pip in each sanity venv with a script it downloads from a
-# host this machine cannot reach; it first looks in its cache. Put a stand-in there:
-# ensurepip, then pip install with the arguments given (minus the get-pip-only flags).
-"$ROOT/scripts/write_get_pip.sh"
+# host this machine cannot reach; it first looks in its cache. Put a stand-in there.
+"$ROOT/scripts/write_get_pip.sh" "$HOME/.ansible/test/cache" "$ANSIBLE_TEST"
 
 python3 "$ROOT/scripts/copy_tree.py" "$DEST" >/dev/null
 cd "$DEST"
@@ -35,5 +48,5 @@ git init -q .
 git config user.email sanity@localhost
 git config user.name sanity
 
-echo "ansible-test sanity in $DEST"
-exec ansible-test sanity --python "$PY_VERSION" --color no "$@"
+echo "ansible-test $core sanity in $DEST"
+exec "$ANSIBLE_TEST" sanity --python "$PY_VERSION" --color no "$@"

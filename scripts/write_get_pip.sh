@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-# Write a stand-in for ansible-test's pip bootstrap script into its cache
-# (~/.ansible/test/cache/get_pip_<version>.py). ansible-test downloads the real
-# get-pip.py from a host outside the reachable package registries, but first
-# looks in that cache. The stand-in runs ensurepip, then `pip install` with the
-# arguments it was given (minus get-pip's own --no-setuptools/--no-wheel), which
-# works with the configured package index.
+# Write a stand-in for ansible-test's pip bootstrap script into the cache DIR (ansible-test looks in
+# ~/.ansible/test/cache/get_pip_<version>.py; scripts/sanity.sh points HOME into .build/ so that DIR is there).
+# ansible-test downloads the real get-pip.py from a host outside the reachable package registries, but first
+# looks in that cache. The stand-in runs ensurepip, then `pip install` with the arguments it was given (minus
+# get-pip's own --no-setuptools/--no-wheel), which works with the configured package index.
+#
+# Usage: scripts/write_get_pip.sh DIR [ANSIBLE_TEST]   (ANSIBLE_TEST: the ansible-test whose pip version to add)
 set -euo pipefail
 
-CACHE="${HOME}/.ansible/test/cache"
+[[ $# -ge 1 ]] || { echo "usage: $0 DIR [ANSIBLE_TEST]" >&2; exit 2; }
+CACHE="$1"
+ANSIBLE_TEST="${2:-$(command -v ansible-test || true)}"
 mkdir -p "$CACHE"
 
-# 24.2 is the pip ansible-core 2.17-2.19 asks for; add whatever the installed ansible-test names.
+# 24.2 is the pip ansible-core 2.17-2.19 asks for; add whatever the given ansible-test names.
 versions=(24.2)
-if command -v ansible-test >/dev/null; then
-    py="$(dirname "$(command -v ansible-test)")/python"
+if [[ -n "$ANSIBLE_TEST" ]]; then
+    py="$(dirname "$ANSIBLE_TEST")/python"
     [[ -x "$py" ]] || py=python3
     req="$("$py" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))' 2>/dev/null || true)"
     if [[ -n "$req" && -f "$req" ]]; then

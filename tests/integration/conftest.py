@@ -56,7 +56,7 @@ RUN_TIMEOUT = int(os.environ.get("TESTPRESS_PLAYBOOK_TIMEOUT", "600"))
 # user's log could show: module arguments, results and connection details.
 VERBOSITY = int(os.environ.get("TESTPRESS_TEST_VERBOSITY", "4"))
 # The ansible-core under test. TESTPRESS_ANSIBLE_BIN names the bin directory of another venv (a version leg of
-# make test, scripts/core_leg.sh): its ansible-playbook runs the plays and its python runs the modules, while
+# make test, make test-cores): its ansible-playbook runs the plays and its python runs the modules, while
 # pytest, the simulator and the checks stay in this venv. Unset: this venv's own ansible-core.
 ANSIBLE_BIN = Path(os.environ["TESTPRESS_ANSIBLE_BIN"]) if os.environ.get("TESTPRESS_ANSIBLE_BIN") else None
 MODULE_PYTHON = str(ANSIBLE_BIN / "python") if ANSIBLE_BIN else sys.executable
