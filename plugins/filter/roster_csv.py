@@ -26,17 +26,15 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, ENTRY_SPEC, RosterEntry, typed
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._membership import KINDS, desired_expiry, validate_items
-from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, entry_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._users import CUSTOM, FIELDS_BY_OPTION
 
-ENTRY_SPEC = entry_argument_spec()
 CUSTOM_FIELDS = 'custom_fields'
 CUSTOM_PREFIX = CUSTOM_FIELDS + '.'
 # One column per entry key, except the custom fields, which are one column per field.
 COLUMN_KEYS = tuple(key for key in ENTRY_KEYS if ENTRY_SPEC[key]['type'] != 'dict')
-BOOL_WORDS = {'true': True, 'yes': True, '1': True, 'false': False, 'no': False, '0': False}
 ITEM_SEPARATOR = ';'
 ESCAPE = '\\'
 ID_MARK = '#'
@@ -147,24 +145,23 @@ def join_items(key, items):
 # ---------------------------------------------------------------- reading
 
 def read_cell(key, cell):
-    """The entry value of one non-empty cell of column ``key`` (trimmed and unquoted), checked as the modules
-    check the option. Strings are returned as they are (the modules normalise them)."""
-    spec = ENTRY_SPEC[key]
-    if spec['type'] == 'list':
+    """The entry value of one non-empty cell of column ``key`` (trimmed and unquoted): typed as the roster's
+    argument spec types the option (``yes`` is true; a state is one of its choices), then checked with the
+    rule the roster entry applies to that option (an email address, a date, ids and names). Strings are
+    returned as they are (the modules normalise them)."""
+    if ENTRY_SPEC[key]['type'] == 'list':
         return split_items(key, cell)
-    value = cell
-    if spec['type'] == 'bool':
-        word = cell.lower()
-        if word not in BOOL_WORDS:
-            raise InputError('%s: %r is not true or false (nor yes/no, 1/0)' % (key, cell))
-        value = BOOL_WORDS[word]
-    if spec.get('choices') and value not in spec['choices']:
-        raise InputError('%s: %r is not one of %s' % (key, value, ', '.join(spec['choices'])))
+    value = typed(key, cell)
     if key in FIELDS_BY_OPTION:
         FIELDS_BY_OPTION[key].kind.desired(key, value)
     elif key == 'expires':
         desired_expiry(value, 'present')
     return value
+
+
+def _column_of(message):
+    """The entry key a row's problem starts with (``expires sets ...``), which names its column."""
+    return next((key for key in ENTRY_KEYS if message.startswith(key + ' ') or message.startswith(key + ':')), None)
 
 
 def _records(text, problems):
@@ -239,7 +236,7 @@ class _Reader:
         return Column(letter, ignored=True)
 
     def entry(self, row, cells):
-        entry, beyond = {}, False
+        entry, beyond, known = {}, False, len(self.problems)
         for number, cell in enumerate(cells):
             cell = unquote(cell)
             if not cell:
@@ -264,6 +261,16 @@ class _Reader:
                     self.cell_problem(row, column.name, _message(err, column.key))
         if 'username' not in entry and any(column.key == 'username' for column in self.columns):
             self.problem(row, 'username', 'the username is empty')
+        elif len(self.problems) == known and 'username' in entry:
+            # The rules between keys (expires needs batches), as the roster entry applies them.
+            try:
+                RosterEntry(row, entry)
+            except InputError as err:
+                column = _column_of(str(err))
+                if column:
+                    self.cell_problem(row, column, _message(err, column))
+                else:
+                    self.problems.append('row %d: %s' % (row, QUOTED_VALUE.sub('the value', str(err)) if self.hidden else err))
         return entry
 
     def read(self, text):

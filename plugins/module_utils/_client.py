@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
+    TRANSIENT_STATUSES,
     TestpressError,
     TokenRejected,
     UntrustedCertificate,
@@ -47,7 +48,6 @@ USERS_PATH = API + '/admin/users/'
 
 # Status codes after which the server did not do the work, or may not have.
 THROTTLED = 429
-TRANSIENT_STATUSES = (502, 503, 504)
 # A server asking for a longer pause than this is treated as this, so a task cannot hang for hours.
 MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 30.0

@@ -6,6 +6,11 @@
 
 from __future__ import annotations
 
+# A gateway's answers after which the server may or may not have done the work: a read is retried, a write
+# is read back before it is sent again (``_recovery``). Here, not in the transport, so that the pure parts
+# of the collection (the roster entry rules the CSV filter uses) load without the HTTP library.
+TRANSIENT_STATUSES = (502, 503, 504)
+
 
 class TestpressError(Exception):
     """A call to the Testpress API failed.

@@ -12,8 +12,7 @@ again, at most ``max_retries`` times.
 
 from __future__ import annotations
 
-from ansible_collections.testpress.lms.plugins.module_utils._client import TRANSIENT_STATUSES
-from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._errors import TRANSIENT_STATUSES, TestpressError
 
 
 def outcome_unknown(err):
