@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""playbooks/audit.yml and playbooks/roster.yml run by ansible-runner, as AWX runs a job, against the simulator.
+
+The private data directory is laid out as AWX lays out a job: ``project/`` (the checked-out project),
+``inventory/hosts``, ``env/envvars`` (what the job's credentials inject) and ``env/extravars`` (the job's extra
+variables). The connection is docs/awx/credential_type_injectors.yml rendered as AWX renders a credential's
+injectors: in a Jinja2 sandbox, a field left empty out of the namespace (so the injectors' ``default('')`` gives
+""), a boolean field never set given as False. The audit writes nothing; the roster creates the example
+institute and its rerun writes nothing; no secret reaches the job's output or its events (AWX stores both).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+AWX = REPO_ROOT / 'docs' / 'awx'
+BIN = Path(sys.executable).parent
+ADMIN_PASSWORD = 'admin-pass'
+INITIAL_PASSWORD = 'First-Login-2026!'
+EXAMPLE = ('asha', 'ravi', 'meena', 'kiran')
+
+
+def injected_env(inputs):
+    """The environment AWX injects for a credential of the Testpress type with these inputs."""
+    fields = yaml.safe_load((AWX / 'credential_type_inputs.yml').read_text(encoding='utf-8'))['fields']
+    injectors = yaml.safe_load((AWX / 'credential_type_injectors.yml').read_text(encoding='utf-8'))
+    namespace = dict((name, value) for name, value in inputs.items() if isinstance(value, bool) or len(value))
+    for field in fields:
+        if field['type'] == 'boolean' and field['id'] not in inputs:
+            namespace[field['id']] = False
+    sandbox = ImmutableSandboxedEnvironment()
+    return dict((name, sandbox.from_string(template).render(**namespace)) for name, template in injectors['env'].items())
+
+
+@pytest.fixture
+def job(simulator, tmp_path):
+    """``job(name, playbook, extravars)`` runs one AWX-like job with ansible-runner; returns its artifacts dir."""
+    data = tmp_path / 'job'
+    shutil.copytree(REPO_ROOT / 'playbooks', data / 'project' / 'playbooks',
+                    ignore=shutil.ignore_patterns('reports', 'export.*'))
+    (data / 'inventory').mkdir()
+    (data / 'inventory' / 'hosts').write_text(
+        'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable, encoding='utf-8')
+    # The credential as an admin fills it in: a login, the token field left empty, certificates verified.
+    credential = {'url': simulator.url, 'username': 'admin', 'password': ADMIN_PASSWORD, 'token': '',
+                  'validate_certs': True}
+    envvars = injected_env(credential)
+    assert envvars['TESTPRESS_TOKEN'] == '' and envvars['TESTPRESS_VALIDATE_CERTS'] == 'True'
+    # A second credential (or the execution environment) gives the first password and the collection.
+    envvars.update(TESTPRESS_INITIAL_PASSWORD=INITIAL_PASSWORD, ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],
+                   ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0')
+    (data / 'env').mkdir()
+    (data / 'env' / 'envvars').write_text(yaml.safe_dump(envvars), encoding='utf-8')
+    env = dict(os.environ, PATH=os.pathsep.join((str(BIN), os.environ.get('PATH', ''))))
+    for name in list(env):
+        if name.startswith(('TESTPRESS_', 'ANSIBLE_')):
+            del env[name]
+
+    def run(ident, playbook, extravars):
+        (data / 'env' / 'extravars').write_text(yaml.safe_dump(extravars), encoding='utf-8')
+        done = subprocess.run([str(BIN / 'ansible-runner'), 'run', str(data), '-p', playbook, '--ident', ident],
+                              env=env, capture_output=True, text=True, check=False, timeout=600)
+        artifacts = data / 'artifacts' / ident
+        status = (artifacts / 'status').read_text(encoding='utf-8') if (artifacts / 'status').exists() else None
+        assert (done.returncode, status) == (0, 'successful'), '%s\n%s' % (done.stdout, done.stderr)
+        output = (artifacts / 'stdout').read_text(encoding='utf-8')
+        assert 'PLAY RECAP' in output
+        output += ''.join(
+            path.read_text(encoding='utf-8') for path in sorted((artifacts / 'job_events').glob('*.json')))
+        for secret in (ADMIN_PASSWORD, INITIAL_PASSWORD) + tuple(simulator.tokens):
+            assert secret not in output, 'a secret reached the job output or events of %s' % ident
+        return artifacts
+
+    return run
+
+
+def task_result(artifacts, task):
+    for path in sorted((artifacts / 'job_events').glob('*.json')):
+        event = json.loads(path.read_text(encoding='utf-8'))
+        if event.get('event') == 'runner_on_ok' and event['event_data'].get('task') == task:
+            return event['event_data']['res']
+    raise AssertionError('no result of %r in %s' % (task, artifacts))
+
+
+def test_an_audit_then_the_roster_then_a_rerun_as_awx_jobs(simulator, job, tmp_path):
+    reports = tmp_path / 'reports'
+    audit = job('audit', 'playbooks/audit.yml', {'report_dir': str(reports)})
+    assert simulator.writes() == []
+    assert json.loads((reports / 'drift-report.json').read_text(encoding='utf-8'))['summary']['created'] == len(EXAMPLE)
+    assert task_result(audit, 'Compare the institute with the roster, changing nothing')['changed'] is True
+
+    applied = job('roster', 'playbooks/roster.yml', {})
+    assert task_result(applied, 'Bring the institute to the roster')['summary']['created'] == len(EXAMPLE)
+    assert all(simulator.check_password(name, INITIAL_PASSWORD) for name in EXAMPLE)
+
+    writes = len(simulator.writes())
+    rerun = job('rerun', 'playbooks/roster.yml', {})
+    assert len(simulator.writes()) == writes
+    assert task_result(rerun, 'Bring the institute to the roster')['changed'] is False
