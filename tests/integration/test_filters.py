@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 SPREADSHEET = ('\ufeffusername,is_active,custom_fields.Roll Number,batches\r\n'
                'asha,TRUE,2026-041,"UPSC;#27"\r\n'
@@ -59,6 +62,38 @@ def test_a_spreadsheet_with_several_mistakes_fails_once_naming_each_and_writes_n
     assert '- row 4, column username: the value is listed twice (rows 2 and 4)' in message
     assert 'Pw-' not in run.stdout and 'Secret' not in run.stdout
     assert run.writes == []
+
+
+def test_the_audit_of_a_2000_student_onboarding_fits_a_pull_request_comment_and_its_json_holds_all(
+        simulator, run_playbook, tmp_path):
+    students = [{'username': 'onboard%04d' % number, 'first_name': 'Student', 'last_name': 'No %d' % number,
+                 'email': 'onboard%04d@example.com' % number, 'phone': '+91 98400 %05d' % number, 'city': 'Chennai',
+                 'state_code': 'IN-TN', 'password': 'Onboard-%04d-first' % number, 'batches': ['UPSC']}
+                for number in range(2000)]
+    roster_file = tmp_path / 'onboarding.yml'
+    roster_file.write_text(yaml.safe_dump(students), encoding='utf-8')
+    markdown_file, json_file = tmp_path / 'drift-report.md', tmp_path / 'drift-report.json'
+    tasks = [
+        {'name': 'audit', 'testpress.lms.testpress_roster': {'src': str(roster_file)},
+         'check_mode': True, 'register': 'audit'},
+        {'name': 'markdown', 'ansible.builtin.copy': {'content': '{{ audit | testpress.lms.drift_markdown(redact=true) }}',
+                                                      'dest': str(markdown_file), 'mode': '0600'}},
+        {'name': 'json', 'ansible.builtin.copy': {'content': '{{ audit | testpress.lms.drift_report | to_json }}',
+                                                  'dest': str(json_file), 'mode': '0600'}},
+    ]
+
+    run = run_playbook(tasks, scan_secrets=False)
+
+    markdown = markdown_file.read_text(encoding='utf-8')
+    report = json.loads(json_file.read_text(encoding='utf-8'))
+    assert run.writes == [] and len(markdown) <= 65536
+    assert '**2000 accounts differ** from the roster (2000 created, 0 updated, 0 deleted, 0 deactivated, ' in markdown
+    shown = [line for line in markdown.splitlines() if line.startswith('| `onboard')]
+    assert re.match(r'^\| `onboard0000` \| account \| \*none\* \| created: [67] fields, 1 batch \|$', shown[0])  # 6, and the password's placeholder
+    assert 'Onboard-' not in markdown and '98400' not in markdown
+    assert markdown.endswith('\n… and %d more accounts: see drift-report.json\n' % (2000 - len(shown)))
+    assert report['accounts'] == 2000
+    assert sorted(row['user'] for row in report['rows'] if row['what'] == 'account') == [s['username'] for s in students]
 
 
 @pytest.mark.parametrize('name', ['roster_from_csv', 'roster_to_csv', 'drift_report', 'drift_markdown'])
