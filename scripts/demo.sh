@@ -94,6 +94,7 @@ play export.yml -e export_file="$EXPORT"
 
 audit
 grep -q '\*\*No drift\*\*' "$REPORT" || fail "the audit of a fresh export found drift: $(cat "$REPORT")"
+grep -qE ' changed=0 .* failed=0 ' <<<"$(recap)" || fail "a clean audit reported a change: $(recap)"
 
 step=$((step + 1))
 echo "== step $step: another admin renames ravi on the platform"
@@ -101,7 +102,7 @@ ansible localhost -m testpress.lms.testpress_user -a "username=ravi first_name=R
     || { cat "$LOG/step$step.out" >&2; fail "could not change ravi"; }
 
 audit
-grep -q '| ravi | first_name | Ravindra | Ravi |' "$REPORT" || fail "the audit did not name ravi's first name: $(cat "$REPORT")"
+grep -qF '| `ravi` | first_name | `Ravindra` | `Ravi` |' "$REPORT" || fail "the audit did not name ravi's first name: $(cat "$REPORT")"
 echo "== the drift report ($REPORT):"
 cat "$REPORT"
 
@@ -110,4 +111,5 @@ grep -qE ' changed=1 .* failed=0 ' <<<"$(recap)" || fail "roster.yml did not put
 
 audit
 grep -q '\*\*No drift\*\*' "$REPORT" || fail "drift is left after roster.yml: $(cat "$REPORT")"
+grep -qE ' changed=0 .* failed=0 ' <<<"$(recap)" || fail "the audit after roster.yml reported a change: $(recap)"
 echo "== demo OK: provisioned, exported, audited clean, drift found and reported, applied, audited clean"

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ AUDIT = 'playbooks/audit.yml'
 EXPORT = 'playbooks/export.yml'
 STUDENTS = ('asha', 'ravi', 'meena')
 EXAMPLE = ('asha', 'ravi', 'meena', 'kiran')
-ROSTERS = Path(__file__).resolve().parents[2] / 'playbooks' / 'rosters'
+PLAYBOOKS = Path(__file__).resolve().parents[2] / 'playbooks'
+ROSTERS = PLAYBOOKS / 'rosters'
 INITIAL = {'TESTPRESS_INITIAL_PASSWORD': 'First-Login-2026!'}
 # The shipped playbooks are what users run: every ansible-core leg of make test runs all of them.
 pytestmark = pytest.mark.core_matrix
@@ -44,6 +46,24 @@ def test_provision_as_an_audit_apply_rerun_and_clean_audit(simulator, run_playbo
     assert rerun.writes == [] and not rerun.changed
     clean_audit = run_playbook(PROVISION, check=True, diff=True)
     assert clean_audit.writes == [] and not clean_audit.changed
+
+
+def test_provision_gives_no_guessable_first_password(simulator, run_playbook):
+    run_playbook(PROVISION)
+    # Testpress made each password and mailed it to its student; none follows the name.
+    assert sorted(simulator.notified) == sorted(STUDENTS)
+    assert not any(simulator.check_password(name, '%s-Welcome-2026' % name) for name in STUDENTS)
+    creates = [entry for entry in simulator.log if entry['method'] == 'POST' and entry['path'] == '/api/v2.5/admin/users/']
+    assert len(creates) == 3 and not any('password' in entry['body'] for entry in creates)
+
+
+def test_the_playbooks_directory_runs_with_no_inventory_warning(simulator, run_playbook):
+    # ansible-playbook run in playbooks/ reads its ansible.cfg, whose inventory is this machine.
+    run = run_playbook(PROVISION, check=True, verbosity=0,
+                       env={'ANSIBLE_CONFIG': str(PLAYBOOKS / 'ansible.cfg'), 'ANSIBLE_INVENTORY_UNPARSED_WARNING': None,
+                            'ANSIBLE_LOCALHOST_WARNING': None})
+    assert 'inventory' not in run.stdout.lower() and 'only localhost' not in run.stdout
+    assert run.writes == [] and run.results
 
 
 def platform(simulator, names):
@@ -90,6 +110,10 @@ def test_the_audit_reports_exactly_the_drift_and_gates_ci(simulator, run_playboo
     clean = run_playbook(AUDIT, extra_vars={'report_dir': str(report_dir), 'fail_on_drift': True}, env=INITIAL)
     markdown, data = read_reports(report_dir)
     assert clean.writes == [] and data['clean'] is True and data['rows'] == []
+    # A clean audit changes nothing, and says so; its reports hold personal data, for their owner only.
+    assert not clean.changed
+    assert [stat.S_IMODE(path.stat().st_mode) for path in (report_dir, report_dir / 'drift-report.md',
+                                                           report_dir / 'drift-report.json')] == [0o700, 0o600, 0o600]
     assert markdown.startswith('# Roster drift report\n\n**No drift**')
 
     with simulator._lock:
@@ -117,7 +141,7 @@ def test_an_export_applies_with_zero_changes(simulator, run_playbook, tmp_path, 
     trap_users()
     export_file = tmp_path / export_name
     exported = run_playbook(EXPORT, extra_vars={'export_file': str(export_file)})
-    assert exported.writes == [] and export_file.exists()
+    assert exported.writes == [] and stat.S_IMODE(export_file.stat().st_mode) == 0o600
     applied = run_playbook(ROSTER, extra_vars={'roster_file': str(export_file), 'roster_membership': 'exact'})
     assert applied.writes == [] and not applied.changed
     assert applied.result('Bring the institute to the roster')['summary']['unchanged'] == len(simulator.users)
