@@ -12,12 +12,12 @@ class ModuleDocFragment:
 options:
   api_url:
     description:
-      - Base URL of the Testpress institute, for example V(https://demo.testpress.in).
-      - An C(http://) URL to a host other than this machine is warned about, as credentials would cross the network
-        in clear text.
-      - If not set, the value of the E(TESTPRESS_URL) environment variable is used.
+      - Base URL of the Testpress institute, for example V(https://demo.testpress.in): a scheme, a host and
+        perhaps a port, no path.
+      - An C(http://) URL to a host other than this machine fails, as the credentials would cross the network in
+        clear text, unless O(allow_insecure_http) is V(true).
+      - If not set, the value of the E(TESTPRESS_URL) environment variable is used. One of the two is required.
     type: str
-    required: true
   api_token:
     description:
       - An admin JWT, as returned by C(POST /api/v2.5/auth-token/).
@@ -37,7 +37,8 @@ options:
     type: str
   validate_certs:
     description:
-      - Whether to verify the institute's TLS certificate. Set to V(false) only for a test instance.
+      - Whether to verify the institute's TLS certificate. Set to V(false) only for a test instance; the module
+        warns when it is.
       - A certificate signed by a private CA is trusted by pointing the E(REQUESTS_CA_BUNDLE) environment variable at
         that CA's certificate (PEM). V(false) wins over E(REQUESTS_CA_BUNDLE).
       - If not set, the value of the E(TESTPRESS_VALIDATE_CERTS) environment variable is used.
@@ -45,20 +46,45 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request. A request that times out is retried like a transient failure (see
-        O(max_retries)), except a C(POST) that may have reached the server.
+      - Seconds each HTTP request may take in all, from sending it to the last byte of the answer (a server that
+        answers slowly, byte by byte, is cut off too). A request that times out is retried like a transient failure
+        (see O(max_retries)), except a C(POST) that may have reached the server.
     type: int
     default: 30
   max_retries:
     description:
-      - How many times a throttled (HTTP 429) or transiently failed (HTTP 502, 503, 504, connection error) call is
-        retried before the task fails. A throttled call waits for the server's C(Retry-After); the others back off
-        exponentially with jitter.
+      - How many times a transiently failed (HTTP 502, 503, 504, connection error) call is retried before the task
+        fails, backing off exponentially with jitter. A throttled call (HTTP 429) does not count: see
+        O(max_throttle_wait).
       - A create or a membership change is never sent again as it was when it may have reached the server; a lost
         answer is recovered by reading back, and only what did not happen is sent again (after a pause, at most
         O(max_retries) times).
     type: int
     default: 5
+  max_throttle_wait:
+    description:
+      - Seconds a call may be throttled (HTTP 429) in all before the task fails, saying the server kept throttling
+        for that long.
+      - A 429 from any call holds every call of the task until the server's C(Retry-After) has passed (without one,
+        1 s, then 2, 4, ... with jitter), and the calls are then spaced at a lower rate, which rises again slowly while
+        the server accepts them. So a task runs at the server's throttle rather than against it.
+      - If not set, the value of the E(TESTPRESS_MAX_THROTTLE_WAIT) environment variable is used.
+    type: int
+    default: 600
+  rate_limit:
+    description:
+      - Calls per second the task never exceeds, for an institute whose API quota is known; the calls are spaced
+        evenly, slightly under it, so that the server never has to throttle them. V(0) or unset is no fixed limit
+        (the rate then adapts to the server's HTTP 429 answers).
+      - If not set, the value of the E(TESTPRESS_RATE_LIMIT) environment variable is used.
+    type: float
+  allow_insecure_http:
+    description:
+      - Allow an C(http://) O(api_url) to a host other than this machine. The admin password and the token then cross
+        the network in clear text; the module warns. For a network you trust only.
+      - If not set, the value of the E(TESTPRESS_ALLOW_INSECURE_HTTP) environment variable is used.
+    type: bool
+    default: false
 notes:
   - All options of this group can be set once per play with
     C(module_defaults) for the action group C(group/testpress.lms.testpress).

@@ -12,16 +12,15 @@ that, the client is read-only in check mode: a write that slipped past fails lou
 
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI
 from ansible_collections.testpress.lms.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    TestpressAPI,
     TestpressClient,
+    check_api_url,
+    clear_text_to,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     InputError,
@@ -42,25 +41,20 @@ REMEDIES = {
 }
 
 
-def _is_loopback(host):
-    if host == 'localhost':
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def connection_argument_spec():
     """The connection options, documented once in the ``testpress.lms.connection`` doc fragment."""
     return {
-        'api_url': {'type': 'str', 'required': True, 'fallback': (env_fallback, ['TESTPRESS_URL'])},
+        # Not `required`: its absence fails with a message naming TESTPRESS_URL too (TestpressModule.api).
+        'api_url': {'type': 'str', 'fallback': (env_fallback, ['TESTPRESS_URL'])},
         'api_token': {'type': 'str', 'no_log': True, 'fallback': (env_fallback, ['TESTPRESS_TOKEN'])},
         'api_username': {'type': 'str', 'fallback': (env_fallback, ['TESTPRESS_USERNAME'])},
         'api_password': {'type': 'str', 'no_log': True, 'fallback': (env_fallback, ['TESTPRESS_PASSWORD'])},
         'validate_certs': {'type': 'bool', 'default': True, 'fallback': (env_fallback, ['TESTPRESS_VALIDATE_CERTS'])},
         'timeout': {'type': 'int', 'default': 30},
         'max_retries': {'type': 'int', 'default': 5},
+        'max_throttle_wait': {'type': 'int', 'default': 600, 'fallback': (env_fallback, ['TESTPRESS_MAX_THROTTLE_WAIT'])},
+        'rate_limit': {'type': 'float', 'fallback': (env_fallback, ['TESTPRESS_RATE_LIMIT'])},
+        'allow_insecure_http': {'type': 'bool', 'default': False, 'fallback': (env_fallback, ['TESTPRESS_ALLOW_INSECURE_HTTP'])},
     }
 
 
@@ -90,15 +84,21 @@ class TestpressModule:
         """The Testpress API, built on first use; read-only in check mode."""
         if self._api is None:
             params = self.params
-            url = params['api_url']
-            parts = urlsplit(url)
-            if parts.scheme not in ('http', 'https') or not parts.netloc:
-                raise InputError('api_url must be an http(s) URL such as https://demo.testpress.in, got %r' % url)
-            if parts.scheme == 'http' and not _is_loopback(parts.hostname):
-                self.ansible.warn('api_url uses http:// to %s, another machine: the admin password and the API token '
-                                  'cross the network in clear text. Use https://.' % parts.hostname)
-            if params['timeout'] <= 0 or params['max_retries'] < 0:
-                raise InputError('timeout must be positive and max_retries zero or more')
+            if not params['api_url']:
+                raise InputError('api_url is required: set the api_url option or the TESTPRESS_URL environment variable '
+                                 "to the institute's base URL, such as https://demo.testpress.in")
+            url = check_api_url(params['api_url'], params['allow_insecure_http'])
+            if clear_text_to(url):
+                self.ansible.warn('api_url uses http:// to %s, another machine (allow_insecure_http is true): the admin '
+                                  'password and the API token cross the network in clear text. Use https://.' % clear_text_to(url))
+            if not params['validate_certs']:
+                self.ansible.warn('validate_certs is false: the TLS certificate of %s is not checked, so whoever sits '
+                                  'between here and there can read the admin password and the API token. Trust a private CA '
+                                  'with REQUESTS_CA_BUNDLE instead.' % url)
+            if params['timeout'] <= 0 or params['max_retries'] < 0 or params['max_throttle_wait'] < 0:
+                raise InputError('timeout must be positive, and max_retries and max_throttle_wait zero or more')
+            if params['rate_limit'] is not None and params['rate_limit'] < 0:
+                raise InputError('rate_limit must be a number of calls per second, or 0 for none')
             client = TestpressClient(
                 url,
                 token=params['api_token'],
@@ -107,6 +107,8 @@ class TestpressModule:
                 validate_certs=params['validate_certs'],
                 timeout=params['timeout'],
                 max_retries=params['max_retries'],
+                max_throttle_wait=params['max_throttle_wait'],
+                rate_limit=params['rate_limit'],
                 # A module with parallel workers (the roster) keeps a connection per worker.
                 pool_size=max(16, self.workers),
                 read_only=self.check_mode,

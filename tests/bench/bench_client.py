@@ -25,7 +25,8 @@ os.makedirs(os.path.join(COLLECTIONS, 'ansible_collections', 'testpress'))
 os.symlink(REPO, os.path.join(COLLECTIONS, 'ansible_collections', 'testpress', 'lms'))
 sys.path.insert(0, COLLECTIONS)
 
-from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressAPI, TestpressClient  # noqa: E402
+from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI  # noqa: E402
+from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressClient  # noqa: E402
 from ansible_collections.testpress.lms.tests.simulator import Simulator  # noqa: E402
 
 

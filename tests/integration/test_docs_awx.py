@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from ansible.module_utils.common.validation import check_type_bool
+from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import connection_argument_spec
 
@@ -38,7 +38,8 @@ def render(inputs):
 
 def test_the_inputs_are_the_credential_fields():
     fields = dict((field['id'], field) for field in INPUTS['fields'])
-    assert set(fields) == {'url', 'username', 'password', 'token', 'validate_certs'}
+    assert set(fields) == {'url', 'username', 'password', 'token', 'validate_certs', 'rate_limit', 'max_throttle_wait',
+                           'allow_insecure_http'}
     assert fields['password'].get('secret') is True and fields['token'].get('secret') is True
     assert fields['validate_certs']['type'] == 'boolean'
     assert INPUTS['required'] == ['url']
@@ -52,11 +53,16 @@ def test_every_injected_variable_is_read_by_a_connection_option_and_every_one_is
 @pytest.mark.parametrize('inputs', [
     {'url': 'https://demo.testpress.in', 'token': 'a-token'},
     {'url': 'https://demo.testpress.in', 'username': 'admin', 'password': 'secret', 'validate_certs': False},
-], ids=['token-only', 'login'])
+    {'url': 'https://demo.testpress.in', 'token': 'a-token', 'rate_limit': '', 'max_throttle_wait': ''},
+    {'url': 'http://10.0.0.5', 'token': 'a-token', 'rate_limit': '12.5', 'max_throttle_wait': '60', 'allow_insecure_http': True},
+], ids=['token-only', 'login', 'empty-fields', 'paced'])
 def test_a_credential_renders_to_values_the_options_accept(inputs):
     env = render(inputs)
     assert env['TESTPRESS_URL'] == inputs['url']
     assert check_type_bool(env['TESTPRESS_VALIDATE_CERTS']) is inputs.get('validate_certs', True)
+    assert check_type_float(env['TESTPRESS_RATE_LIMIT']) == float(inputs.get('rate_limit') or 0)
+    assert check_type_int(env['TESTPRESS_MAX_THROTTLE_WAIT']) == int(inputs.get('max_throttle_wait') or 600)
+    assert check_type_bool(env['TESTPRESS_ALLOW_INSECURE_HTTP']) is inputs.get('allow_insecure_http', False)
     for name, field in (('TESTPRESS_USERNAME', 'username'), ('TESTPRESS_PASSWORD', 'password'),
                         ('TESTPRESS_TOKEN', 'token')):
         assert env[name] == inputs.get(field, '')

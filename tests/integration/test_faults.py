@@ -120,7 +120,7 @@ def test_a_read_slower_than_the_timeout_is_retried_then_fails_naming_the_call(si
     simulator.inject(delay=2, method='GET', path=USERS, times=None)
     run = run_playbook([task('testpress_user', 'slow', username='ravi', password=PASSWORD, timeout=1, max_retries=1)],
                        expect_failure=True)
-    assert run.result('slow')['msg'] == 'GET %s: no answer, timed out after 1 s (2 attempts)' % USERS
+    assert run.result('slow')['msg'] == 'GET %s: no answer, timed out after 1 s waiting for 127.0.0.1 (2 attempts)' % USERS
     assert [(entry['method'], entry['path']) for entry in run.log if entry['method'] == 'GET'] == [('GET', USERS)] * 2
     assert run.writes == []
 

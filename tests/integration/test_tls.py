@@ -2,7 +2,7 @@
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Transport security through the real ansible-playbook: certificates are verified by default, and the
-two ways to trust a private CA work; plain http:// to another machine is warned about."""
+two ways to trust a private CA work; plain http:// to another machine fails unless allowed, then warns."""
 
 from __future__ import annotations
 
@@ -54,9 +54,17 @@ def test_a_ca_bundle_in_requests_ca_bundle_works(tls, run_playbook):
     assert run.result('john')['changed'] is False
 
 
-def test_plain_http_to_another_machine_is_warned_about(run_playbook):
-    # TEST-NET-1 (RFC 5737): never a real host, so the call fails fast; the warning comes before it.
+def test_plain_http_to_another_machine_fails_unless_allowed(run_playbook):
+    # TEST-NET-1 (RFC 5737): never a real host, so a call would fail fast; none is made.
     run = run_playbook([read_john('http://192.0.2.1:9', timeout=1, max_retries=0)], expect_failure=True)
+    message = run.result('john')['msg']
+    assert message.startswith('api_url uses http:// to 192.0.2.1, another machine')
+    assert 'allow_insecure_http: true (TESTPRESS_ALLOW_INSECURE_HTTP)' in message
+
+
+def test_plain_http_to_another_machine_when_allowed_is_warned_about(run_playbook):
+    run = run_playbook([read_john('http://192.0.2.1:9', timeout=1, max_retries=0, allow_insecure_http=True)],
+                       expect_failure=True)
     assert 'api_url uses http:// to 192.0.2.1, another machine' in run.stdout
     assert 'clear text' in run.stdout
     assert run.result('john')['msg'].startswith('POST /api/v2.5/auth-token/: no answer, ')

@@ -98,7 +98,8 @@ def test_bad_credentials_fail_cleanly_without_echoing_the_password(run_playbook,
 
     (result,) = run.results
     assert result["failed"] is True and "token" not in result
-    assert result["msg"] == "POST /api/v2.5/auth-token/: 400 Unable to log in with provided credentials."
+    assert result["msg"] == ("POST /api/v2.5/auth-token/: 400 the login of 'admin' at %s was refused (Unable to log in "
+                             "with provided credentials.): check api_username and api_password" % simulator.url.split("//")[1])
     assert secret not in run.stdout
     assert [(entry["method"], entry["status"]) for entry in logins(run)] == [("POST", 400)]
     assert issued_tokens(simulator) == []

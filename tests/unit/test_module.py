@@ -12,6 +12,7 @@ import pytest
 from ansible.module_utils.common.warnings import get_warning_messages
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
 from ansible_collections.testpress.lms.tests.simulator import Simulator
 
@@ -35,8 +36,13 @@ def clear_text_warnings(host):
 
 
 @pytest.mark.parametrize('url, host', [('http://lms.example.com', 'lms.example.com'), ('http://10.1.2.3:8000/', '10.1.2.3')])
-def test_http_to_another_machine_warns_of_clear_text_credentials(url, host):
-    module(api_url=url, api_token='token-1234').api
+def test_http_to_another_machine_fails_unless_allowed_and_then_warns(url, host):
+    with pytest.raises(InputError) as caught:
+        module(api_url=url, api_token='token-1234').api
+    assert str(caught.value).startswith('api_url uses http:// to %s, another machine' % host)
+    assert 'allow_insecure_http: true (TESTPRESS_ALLOW_INSECURE_HTTP)' in str(caught.value)
+    assert clear_text_warnings(host) == []
+    module(api_url=url, api_token='token-1234', allow_insecure_http=True).api
     (message,) = clear_text_warnings(host)
     assert 'password and the API token cross the network in clear text' in message
     assert 'token-1234' not in message

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The HTTP plumbing beneath ``_client``: the session, a bound on a whole exchange, a lost call in words.
+
+``requests``' ``timeout`` bounds each wait for a byte, so a server that drips one byte every few seconds
+keeps a call alive for ever. ``deadline(seconds)`` bounds the whole exchange (headers and body): when it
+passes, the socket of the call is shut down, which ends the read in the thread that waits on it.
+Private to ``_client``: nothing else here speaks HTTP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+except ImportError:
+    HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = HTTPAdapter = object
+
+_current = threading.local()
+
+
+class _Deadline:
+    """Shuts down the socket of the exchange under way when ``seconds`` have passed."""
+
+    def __init__(self, seconds):
+        self.expired = False
+        self._sockets = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, sock):
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def cancel(self):
+        self._timer.cancel()
+
+
+def _shut(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    """Bound what runs inside (one exchange of this thread) to ``seconds`` in all: past it, a read fails
+    with ``requests.exceptions.ReadTimeout``."""
+    watch = _Deadline(seconds)
+    _current.deadline = watch
+    try:
+        yield watch
+    except requests.exceptions.RequestException:
+        if watch.expired:
+            raise requests.exceptions.ReadTimeout() from None
+        raise
+    finally:
+        _current.deadline = None
+        watch.cancel()
+
+
+def _watched(connection):
+    watch = getattr(_current, 'deadline', None)
+    if watch is not None and connection.sock is not None:
+        watch.attach(connection.sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self, *args, **kwargs):
+        _watched(self)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self, *args, **kwargs):
+        _watched(self)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _Adapter(HTTPAdapter):
+    """Keep-alive connections, whose exchanges ``deadline`` can cut short; never a retry of its own."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
+
+
+def session(pool_size, validate_certs):
+    """A ``requests.Session`` with a connection pool for ``pool_size`` parallel workers."""
+    result = requests.Session()
+    adapter = _Adapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+    result.mount('http://', adapter)
+    result.mount('https://', adapter)
+    # Given on every request too: a session's verify=False alone loses to REQUESTS_CA_BUNDLE.
+    result.verify = validate_certs
+    result.headers.update({'Accept': 'application/json', 'User-Agent': 'testpress.lms'})
+    return result
+
+
+def caused_by(exc, kind):
+    """The first of ``exc`` and what it wraps that is a ``kind`` (requests wraps urllib3, which wraps the
+    socket and ssl errors), or None."""
+    seen, pending = set(), [exc]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        pending.extend(current.args)
+        pending.extend((getattr(current, 'reason', None), current.__cause__, current.__context__))
+    return None
+
+
+def never_sent(exc):
+    """True when a connection error happened before the request reached the server."""
+    # urllib3's NewConnectionError (refused, unreachable, a name that does not resolve) is a ConnectTimeoutError.
+    return caused_by(exc, ConnectTimeoutError) is not None
+
+
+def transient(exc):
+    """True for a failure of the connection or the answer's transfer, which another attempt may not meet."""
+    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                            requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError))
+
+
+def no_answer(exc, timeout, host, port):
+    """Why a call got no answer, in words naming the host; never the exception's text, which holds the URL
+    and its query."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'connection failed: no connection to %s within %s s' % (host, timeout)
+    if isinstance(exc, requests.exceptions.Timeout) or caused_by(exc, ReadTimeoutError):
+        return 'timed out after %s s waiting for %s' % (timeout, host)
+    if caused_by(exc, ConnectionRefusedError):
+        return 'connection failed: %s refused it on port %s; check the port of api_url' % (host, port)
+    if never_sent(exc):
+        return 'connection failed: %s is unreachable' % host
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return 'the answer of %s was cut off' % host
+    return 'connection failed: %s closed the connection without an answer' % host
