@@ -12,8 +12,8 @@ class ModuleDocFragment:
 options:
   api_url:
     description:
-      - Base URL of the Testpress institute, for example V(https://demo.testpress.in): a scheme, a host and
-        perhaps a port, no path.
+      - Base URL of the Testpress institute, for example V(https://demo.testpress.in). A scheme, a host and
+        perhaps a port; no path.
       - An C(http://) URL to a host other than this machine fails, as the credentials would cross the network in
         clear text, unless O(allow_insecure_http) is V(true).
       - If not set, the value of the E(TESTPRESS_URL) environment variable is used. One of the two is required.
@@ -54,8 +54,8 @@ options:
   max_retries:
     description:
       - How many times a transiently failed (HTTP 502, 503, 504, connection error) call is retried before the task
-        fails, backing off exponentially with jitter. A throttled call (HTTP 429) does not count: see
-        O(max_throttle_wait).
+        fails, backing off exponentially with jitter. A throttled call (HTTP 429) does not count (see
+        O(max_throttle_wait)).
       - A create or a membership change is never sent again as it was when it may have reached the server; a lost
         answer is recovered by reading back, and only what did not happen is sent again (after a pause, at most
         O(max_retries) times).

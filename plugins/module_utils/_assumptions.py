@@ -16,7 +16,7 @@ import math
 from urllib.parse import urlsplit
 
 from ansible_collections.testpress.lms.plugins.module_utils import _dates
-from ansible_collections.testpress.lms.plugins.module_utils._client import _page_urls
+from ansible_collections.testpress.lms.plugins.module_utils._pages import page_urls
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, pick
 from ansible_collections.testpress.lms.plugins.module_utils._roster import EMBEDDED_BATCHES_LIMIT
 from ansible_collections.testpress.lms.plugins.module_utils._users import OLD_STATE_CODES, STATE, STATES
@@ -52,7 +52,7 @@ def judge_user_list(page, api_url):
         if where(next_url) != where(api_url):
             notes.append('next links point to %s, not to api_url (%s): only their query is used, on api_url'
                          % (where(next_url), where(api_url)))
-        parallel = bool(_page_urls(page, per_page))
+        parallel = bool(page_urls(page, per_page))
         if not parallel:
             notes.append('the next link has no page number 2: the pages are read one after another')
     pages = max(1, math.ceil(count / per_page)) if per_page else 1

@@ -12,7 +12,6 @@ knows about Ansible, so both are usable (and tested) on their own.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import socket
 import ssl
@@ -24,7 +23,6 @@ from urllib.parse import urljoin, urlsplit
 from ansible_collections.testpress.lms.plugins.module_utils import _transport
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     TRANSIENT_STATUSES,
-    InputError,
     TestpressError,
     TokenRejected,
     UntrustedCertificate,
@@ -56,44 +54,6 @@ MAX_ANSWER_BYTES = 20 * 1024 * 1024
 # An error's body is a line of JSON: past this it is summarised, not read on.
 MAX_ERROR_BYTES = 64 * 1024
 READ_CHUNK = 64 * 1024
-
-
-def _is_loopback(host):
-    if host == 'localhost':
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def clear_text_to(url):
-    """The host an ``http://`` URL reaches when it is another machine (credentials in clear text), else None."""
-    parts = urlsplit(url)
-    return parts.hostname if parts.scheme == 'http' and not _is_loopback(parts.hostname) else None
-
-
-def check_api_url(api_url, allow_insecure_http=False):
-    """``api_url`` as the institute's base URL (``https://host[:port]``), or an InputError saying what is wrong.
-
-    Plain ``http://`` is refused unless the host is this machine or ``allow_insecure_http`` is set: the admin
-    password and the token would cross the network in clear text.
-    """
-    parts = urlsplit(api_url)
-    base = '%s://%s' % (parts.scheme, parts.netloc.rpartition('@')[2])
-    if '@' in parts.netloc:
-        raise InputError('api_url must not hold a user name or password; give %s as api_url, and api_username and '
-                         'api_password (or api_token) apart' % base)
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise InputError("api_url must be an http(s) URL such as https://demo.testpress.in, got '%s'" % api_url)
-    if parts.path.strip('/') or parts.query or parts.fragment:
-        raise InputError("api_url must be the institute's base URL, without a path: give %s, not %s%s"
-                         % (base, base, parts.path + ('?...' if parts.query else '')))
-    if clear_text_to(base) and not allow_insecure_http:
-        raise InputError('api_url uses http:// to %s, another machine: the admin password and the API token would cross '
-                         'the network in clear text. Use https://, or set allow_insecure_http: true '
-                         '(TESTPRESS_ALLOW_INSECURE_HTTP) on a network you trust' % parts.hostname)
-    return base
 
 
 def _with_slash(path):

@@ -15,13 +15,8 @@ from __future__ import annotations
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI
-from ansible_collections.testpress.lms.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    TestpressClient,
-    check_api_url,
-    clear_text_to,
-)
+from ansible_collections.testpress.lms.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, TestpressClient
+from ansible_collections.testpress.lms.plugins.module_utils._transport import check_api_url, clear_text_to
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     InputError,
     TestpressError,

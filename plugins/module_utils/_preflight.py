@@ -31,7 +31,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._assumptions import 
     judge_user_search,
     where,
 )
-from ansible_collections.testpress.lms.plugins.module_utils._client import USERS_PATH, TestpressAPI
+from ansible_collections.testpress.lms.plugins.module_utils._api import USERS_PATH, TestpressAPI
 from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 from ansible_collections.testpress.lms.plugins.module_utils._roster import checked_concurrency

@@ -2,19 +2,24 @@
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The HTTP plumbing beneath ``_client``: the session, a bound on a whole exchange, a lost call in words.
+"""The HTTP plumbing beneath ``_client``: which URL may be used, the session, a bound on a whole exchange,
+a lost call in words.
 
 ``requests``' ``timeout`` bounds each wait for a byte, so a server that drips one byte every few seconds
 keeps a call alive for ever. ``deadline(seconds)`` bounds the whole exchange (headers and body): when it
 passes, the socket of the call is shut down, which ends the read in the thread that waits on it.
-Private to ``_client``: nothing else here speaks HTTP.
+Nothing here knows about Ansible; only ``_client`` sends through it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import threading
+from urllib.parse import urlsplit
+
+from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 
 try:
     import requests
@@ -26,6 +31,44 @@ except ImportError:
     HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = HTTPAdapter = object
 
 _current = threading.local()
+
+
+def _is_loopback(host):
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def clear_text_to(url):
+    """The host an ``http://`` URL reaches when it is another machine (credentials in clear text), else None."""
+    parts = urlsplit(url)
+    return parts.hostname if parts.scheme == 'http' and not _is_loopback(parts.hostname) else None
+
+
+def check_api_url(api_url, allow_insecure_http=False):
+    """``api_url`` as the institute's base URL (``https://host[:port]``), or an InputError saying what is wrong.
+
+    Plain ``http://`` is refused unless the host is this machine or ``allow_insecure_http`` is set: the admin
+    password and the token would cross the network in clear text.
+    """
+    parts = urlsplit(api_url)
+    base = '%s://%s' % (parts.scheme, parts.netloc.rpartition('@')[2])
+    if '@' in parts.netloc:
+        raise InputError('api_url must not hold a user name or password; give %s as api_url, and api_username and '
+                         'api_password (or api_token) apart' % base)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise InputError("api_url must be an http(s) URL such as https://demo.testpress.in, got '%s'" % api_url)
+    if parts.path.strip('/') or parts.query or parts.fragment:
+        raise InputError("api_url must be the institute's base URL, without a path: give %s, not %s%s"
+                         % (base, base, parts.path + ('?...' if parts.query else '')))
+    if clear_text_to(base) and not allow_insecure_http:
+        raise InputError('api_url uses http:// to %s, another machine: the admin password and the API token would cross '
+                         'the network in clear text. Use https://, or set allow_insecure_http: true '
+                         '(TESTPRESS_ALLOW_INSECURE_HTTP) on a network you trust' % parts.hostname)
+    return base
 
 
 class _Deadline:
