@@ -73,6 +73,7 @@ def test_a_courses_listing_switched_off_fails_its_check_and_the_playbook(simulat
     failed = [name for name, check in checks.items() if not check['ok']]
     assert failed == ['user_courses']
     assert 'courses/: %d ' % status in checks['user_courses']['detail']
+    assert checks['user_courses']['detail'].endswith('(docs/api-behaviour.md, section Memberships), and this one does not')
     assert 'testpress_roster: courses' in checks['user_courses']['affects']
     table = run.result('Show the checks')['msg']
     row = table.index([line for line in table if line.startswith('user_courses')][0])
