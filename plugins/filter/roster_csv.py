@@ -28,23 +28,15 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, ENTRY_SPEC, RosterEntry, typed
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
-from ansible_collections.testpress.lms.plugins.module_utils._membership import KINDS, desired_expiry, validate_items
+from ansible_collections.testpress.lms.plugins.module_utils._membership import desired_expiry
 from ansible_collections.testpress.lms.plugins.module_utils._users import CUSTOM, FIELDS_BY_OPTION
+from ansible_collections.testpress.lms.plugins.plugin_utils._csv_cells import column_letter, csv_line, guard, join_items, split_items, unquote
 
 CUSTOM_FIELDS = 'custom_fields'
 CUSTOM_PREFIX = CUSTOM_FIELDS + '.'
 # One column per entry key, except the custom fields, which are one column per field.
 COLUMN_KEYS = tuple(key for key in ENTRY_KEYS if ENTRY_SPEC[key]['type'] != 'dict')
-ITEM_SEPARATOR = ';'
-ESCAPE = '\\'
-ID_MARK = '#'
-ITEM_ID = re.compile(r'^#\s*([0-9]+)$')
 BOM = '\ufeff'
-# A cell a spreadsheet takes as a formula starts with one of these (OWASP, "CSV injection"); roster_to_csv
-# puts a ' before it, and before a value that already starts with ' and one of these, so that
-# roster_from_csv takes exactly one ' off again.
-FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 # A value a message shows, as Python's repr writes it: hidden when the text may hold a password.
 QUOTED_VALUE = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
 
@@ -81,65 +73,6 @@ def _message(err, key):
     """An input error's text without its leading ``option:``, which the column already names."""
     text = str(err)
     return text[len(key) + 2:] if text.startswith(key + ': ') else text
-
-
-def column_letter(number):
-    """The spreadsheet's name of column ``number`` (from 1): A, B, ... Z, AA, AB, ..."""
-    letters = ''
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord('A') + rest) + letters
-    return letters
-
-
-def unquote(cell):
-    """A cell as the roster takes it: trimmed, as the API trims text, and without the ``'`` that
-    ``roster_to_csv`` puts before a value a spreadsheet would take as a formula."""
-    cell = cell.strip()
-    return cell[1:].strip() if QUOTED_FORMULA.match(cell) else cell
-
-
-# ---------------------------------------------------------------- membership cells
-
-def split_items(key, cell):
-    """The items of a ``batches``/``courses`` cell: ``;`` between items, ``#42`` the id 42, and a
-    backslash takes the next character as it is (``\\;``, ``\\#``, ``\\\\``). Blanks around an item
-    do not count."""
-    pieces = [[]]
-    characters = iter(cell)
-    for char in characters:
-        if char == ESCAPE:
-            # A backslash at the very end has nothing to escape: it stands for itself.
-            pieces[-1].append((next(characters, ESCAPE), True))
-        elif char == ITEM_SEPARATOR:
-            pieces.append([])
-        else:
-            pieces[-1].append((char, False))
-    items = []
-    for piece in pieces:
-        text = ''.join(char for char, _escaped in piece)
-        first = len(text) - len(text.lstrip())
-        name = text.strip()
-        if first < len(piece) and piece[first] == (ID_MARK, False):
-            number = ITEM_ID.match(name)
-            if not number:
-                raise InputError('%s: %r is not an id; write #42 for the id 42, or \\# to start a name with #'
-                                 % (key, name))
-            items.append(int(number.group(1)))
-        else:
-            items.append(name)
-    return validate_items(KINDS[key], items)
-
-
-def _escape_item(item):
-    if isinstance(item, int):
-        return '%s%d' % (ID_MARK, item)
-    text = item.replace(ESCAPE, ESCAPE * 2).replace(ITEM_SEPARATOR, ESCAPE + ITEM_SEPARATOR)
-    return ESCAPE + text if text.startswith(ID_MARK) else text
-
-
-def join_items(key, items):
-    return ITEM_SEPARATOR.join(_escape_item(item) for item in validate_items(KINDS[key], items))
 
 
 # ---------------------------------------------------------------- reading
@@ -319,11 +252,6 @@ def _scalar(value):
     return ('true' if value else 'false') if isinstance(value, bool) else str(value).strip()
 
 
-def guard(cell):
-    """A cell a spreadsheet would take as a formula, with a ``'`` before it (``unquote`` takes it off)."""
-    return "'" + cell if FORMULA.match(cell) else cell
-
-
 def _cells(entry):
     """``{column: cell}`` of one entry; a value of None, like a key left out, is no cell."""
     cells = {}
@@ -340,13 +268,6 @@ def _cells(entry):
         else:
             cells[key] = _scalar(value)
     return cells
-
-
-def _csv_line(cells):
-    buffer = io.StringIO()
-    # With "\r\n" as its line end the writer quotes a cell holding either character; each line then ends in "\n".
-    csv.writer(buffer, lineterminator='\r\n').writerow(cells)
-    return buffer.getvalue()[:-2] + '\n'
 
 
 def roster_to_csv(entries):
@@ -378,8 +299,8 @@ def roster_to_csv(entries):
             header.extend(sorted(custom_columns.values(), key=lambda column: (column.casefold(), column)))
         elif key == 'username' or any(key in cells for cells in rows):
             header.append(key)
-    lines = [_csv_line(header)]
-    lines.extend(_csv_line([guard(cells.get(column, '')) for column in header]) for cells in rows)
+    lines = [csv_line(header)]
+    lines.extend(csv_line([guard(cells.get(column, '')) for column in header]) for cells in rows)
     return ''.join(lines)
 
 
