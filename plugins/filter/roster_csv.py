@@ -138,7 +138,8 @@ class _Reader:
                 columns.append(Column(letter))
                 continue
             column = self.header_cell(row, title, letter)
-            same = (column.field or column.key or '').casefold()
+            # A custom field's name lives in its own namespace: custom_fields.First_Name is no first_name.
+            same = ('%s.%s' % (CUSTOM_FIELDS, column.field) if column.field is not None else column.key or '').casefold()
             if same and same in seen:
                 self.problem(row, column.name, 'the column is listed twice (columns %s and %s)' % (seen[same], letter))
                 column = Column(letter, ignored=True)

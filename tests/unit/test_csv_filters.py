@@ -465,3 +465,8 @@ def test_padded_text_is_written_and_read_back_trimmed_as_the_api_stores_it(entri
 def test_no_cell_roster_to_csv_writes_starts_a_formula(entries):
     for cells in csv.reader(io.StringIO(roster_to_csv(entries), newline='')):
         assert not [cell for cell in cells if cell[:1] in ('=', '+', '-', '@', '\t', '\r')]
+
+
+def test_a_custom_field_named_like_an_entry_key_is_its_own_column():
+    entries = [{'username': 'asha', 'first_name': 'Asha', 'custom_fields': {'FIRST_NAME': 'A.'}}]
+    assert roster_from_csv(roster_to_csv(entries)) == entries
