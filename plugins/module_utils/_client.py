@@ -262,8 +262,12 @@ class TestpressClient:
             try:
                 response, content, complete = self._exchange(call, token)
             except requests.exceptions.RequestException as exc:
+                self.pace.lost(call.ticket)
                 self._after_no_answer(call, exc)
                 continue
+            except TestpressError:
+                self.pace.lost(call.ticket)
+                raise
             if response.status_code == THROTTLED:
                 self._after_throttled(call, response)
                 continue

@@ -13,7 +13,9 @@ belongs to one client and so to every worker of a run:
   spaced at a lower rate (multiplicative decrease, once per 429 episode that asks for a wait; not below
   MIN_RATE), and the rate rises by a little
   while calls succeed at it (additive increase). More workers then wait for their turn instead of
-  meeting more refusals. ``rate_limit`` caps it from the first call, for a quota known in advance;
+  meeting more refusals. ``rate_limit`` caps it from the first call, for a quota known in advance, and
+  keeps at most that many calls in any second, counted as the server counts them (a call answered within
+  the last second, or still on its way, may be in the server's window), so that no call meets a 429;
 - **the bound**: a 429 does not use up ``max_retries``; a call refused for longer than
   ``max_throttle_wait`` seconds in all fails (``ThrottledTooLong``).
 
@@ -23,6 +25,7 @@ tests run on a fake clock.
 
 from __future__ import annotations
 
+import collections
 import random
 import threading
 import time
@@ -41,6 +44,10 @@ HISTORY = 200
 # A known quota (rate_limit) is kept with this margin, so that clock jitter between here and the
 # server's window never makes one call too many.
 RATE_LIMIT_MARGIN = 0.98
+# A known quota (rate_limit) is also kept per WINDOW seconds, counted as the server counts, whatever the jitter.
+WINDOW = 1.0
+# How often a worker looks again when every call of the window is still on its way.
+POLL = 0.005
 # Retries of a failed (not throttled) call: exponential backoff with jitter, from BACKOFF up to MAX_BACKOFF.
 BACKOFF = 0.5
 MAX_BACKOFF = 30.0
@@ -87,12 +94,13 @@ def backoff_delay(attempt, base=BACKOFF, cap=MAX_BACKOFF, uniform=random.uniform
 class Ticket:
     """What ``Pace.wait_turn`` hands a call: which rate episode it was sent in, and since when it is throttled."""
 
-    __slots__ = ('episode', 'throttled_since', 'waited_for_rate')
+    __slots__ = ('episode', 'throttled_since', 'waited_for_rate', 'in_flight')
 
     def __init__(self):
         self.episode = 0
         self.throttled_since = None
         self.waited_for_rate = False
+        self.in_flight = False
 
 
 class Pace:
@@ -109,6 +117,10 @@ class Pace:
         # A known quota is never exceeded, whatever the additive increase says.
         self._ceiling = self.rate_limit * RATE_LIMIT_MARGIN if self.rate_limit else None
         self._rate = self._ceiling
+        # rate_limit's calls in any WINDOW: the calls on their way, and those answered within the last WINDOW.
+        self._per_window = int(self.rate_limit * WINDOW) if self.rate_limit and self.rate_limit * WINDOW >= 1 else None
+        self._in_flight = 0
+        self._answered = collections.deque()
         self._raised_by = 0.0
         self._next_slot = 0.0
         self._gate_open_at = 0.0
@@ -143,13 +155,41 @@ class Pace:
                 else:
                     delay = slot - now
                 if delay <= 0:
+                    delay = self._window_full(now)
+                if delay <= 0:
                     ticket.episode = self._episode
+                    ticket.in_flight = True
+                    self._in_flight += 1
                     return ticket
             self._sleep(delay)
+
+    def _window_full(self, now):
+        """How long a call must wait so that no WINDOW holds more than rate_limit's calls, however late each
+        reached the server: a call answered more than WINDOW ago surely arrived before this one's window; a call
+        answered since, or still on its way, may be in it."""
+        if not self._per_window:
+            return 0.0
+        while self._answered and self._answered[0] <= now - WINDOW:
+            self._answered.popleft()
+        if self._in_flight + len(self._answered) < self._per_window:
+            return 0.0
+        return self._answered[0] + WINDOW - now if self._answered else POLL
+
+    def _done(self, ticket):
+        if ticket.in_flight:
+            ticket.in_flight = False
+            self._in_flight -= 1
+            self._answered.append(self._clock())
+
+    def lost(self, ticket):
+        """A call sent with ``ticket`` got no answer (it may have reached the server)."""
+        with self._lock:
+            self._done(ticket)
 
     def accepted(self, ticket):
         """The server took a call sent with ``ticket`` (any answer but 429): raise the rate a little."""
         with self._lock:
+            self._done(ticket)
             self._bare_429s = 0
             self._accepted.append(self._clock())
             del self._accepted[:-HISTORY]
@@ -167,6 +207,7 @@ class Pace:
         past ``max_throttle_wait``.
         """
         with self._lock:
+            self._done(ticket)
             now = self._clock()
             self.throttled += 1
             if ticket.throttled_since is None:

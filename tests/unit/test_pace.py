@@ -202,3 +202,38 @@ def test_pause_backs_off_exponentially_with_jitter_up_to_a_cap(fake):
     for attempt in (0, 1, 2, 10):
         pace.pause(attempt)
     assert fake.sleeps == [0.25, 0.5, 1.0, _pace.MAX_BACKOFF / 2]
+
+
+def test_rate_limit_keeps_under_the_quota_however_late_calls_arrive(fake):
+    # Every 7th call reaches the server 80 ms after it was sent (more than the rate's margin); the others at once,
+    # so a late call and the calls sent after it arrive close together.
+    server = DrfServer(fake, rate=30)
+    pace = pace_on(fake, rate_limit=30)
+    on_their_way = []
+
+    def arrive(until):
+        for arrival, ticket in sorted(on_their_way, key=lambda pending: pending[0]):
+            if arrival <= until:
+                now, fake.now = fake.now, arrival
+                assert server.call() == 'ok'
+                fake.now = now
+                on_their_way.remove((arrival, ticket))
+                pace.accepted(ticket)
+
+    for number in range(400):
+        arrive(fake.now)
+        ticket = pace.wait_turn()
+        arrive(fake.now - 1e-9)
+        on_their_way.append((fake.now + (0.08 if number % 7 == 0 else 0.0), ticket))
+    arrive(fake.now + 1.0)
+    assert server.served == 400 and server.refused == 0
+
+
+def test_a_call_lost_on_its_way_still_counts_in_the_window(fake):
+    pace = pace_on(fake, rate_limit=2)
+    first, second = pace.wait_turn(), pace.wait_turn()
+    pace.lost(first)
+    pace.accepted(second)
+    started = fake.now
+    pace.wait_turn()
+    assert fake.now - started == pytest.approx(1.0)
