@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""docs/gitops.md says the collection's playbooks/roster.yml and playbooks/audit.yml are its apply.yml and
+audit.yml: keep that true.
+
+The ``testpress.lms.testpress_roster`` task of each documented play and of its bundled playbook take the same
+options, in check mode alike, and every option whose value is plain data on both sides (after the bundled
+playbook's variables, from its ``vars`` and ``vars_files``, are looked up) has the same value. So the two
+audits of one roster answer the same question, and an audit answers for its apply.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+GUIDE = REPO_ROOT / 'docs' / 'gitops.md'
+PLAYBOOKS = REPO_ROOT / 'playbooks'
+ROSTER_MODULE = 'testpress.lms.testpress_roster'
+ONE_VARIABLE = re.compile(r'^\{\{\s*(\w+)\s*\}\}$')
+TEMPLATED = object()
+
+
+def documented_play(heading):
+    """The plays of the first ``yaml`` block under ``## <heading>`` of the guide."""
+    text = GUIDE.read_text(encoding='utf-8')
+    section = text.split('\n## %s\n' % heading, 1)
+    assert len(section) == 2, '%s has no section "## %s"' % (GUIDE.name, heading)
+    block = re.search(r'^```ya?ml\n(.*?)^```', section[1], re.MULTILINE | re.DOTALL)
+    assert block, '%s: the section "## %s" has no yaml block' % (GUIDE.name, heading)
+    return yaml.safe_load(block.group(1)), {}
+
+
+def bundled_play(name):
+    """The plays of ``playbooks/<name>`` and the variables of their ``vars_files`` and ``vars``."""
+    plays = yaml.safe_load((PLAYBOOKS / name).read_text(encoding='utf-8'))
+    variables = {}
+    for play in plays:
+        for path in play.get('vars_files') or []:
+            variables.update(yaml.safe_load((PLAYBOOKS / path).read_text(encoding='utf-8')) or {})
+        variables.update(play.get('vars') or {})
+    return plays, variables
+
+
+def roster_task(plays, where):
+    tasks = [task for play in plays for task in play.get('tasks') or [] if ROSTER_MODULE in task]
+    assert len(tasks) == 1, '%s: expected one %s task, found %d' % (where, ROSTER_MODULE, len(tasks))
+    return tasks[0]
+
+
+def value_of(value, variables):
+    """The value as data, a lone ``{{ variable }}`` looked up; TEMPLATED when it is a Jinja expression."""
+    seen = set()
+    while isinstance(value, str):
+        match = ONE_VARIABLE.match(value.strip())
+        if match and match.group(1) in variables and match.group(1) not in seen:
+            seen.add(match.group(1))
+            value = variables[match.group(1)]
+            continue
+        return TEMPLATED if '{{' in value or '{%' in value else value
+    return value
+
+
+@pytest.mark.parametrize('heading, playbook', [('apply.yml', 'roster.yml'), ('audit.yml', 'audit.yml')])
+def test_the_documented_play_is_the_bundled_playbook(heading, playbook):
+    documented_plays, documented_vars = documented_play(heading)
+    bundled_plays, bundled_vars = bundled_play(playbook)
+    documented = roster_task(documented_plays, '%s, %s' % (GUIDE.name, heading))
+    bundled = roster_task(bundled_plays, 'playbooks/' + playbook)
+    where = '%s (%s) and playbooks/%s' % (GUIDE.name, heading, playbook)
+    assert bool(documented.get('check_mode')) == bool(bundled.get('check_mode')), '%s: check_mode differs' % where
+    documented_args, bundled_args = documented[ROSTER_MODULE], bundled[ROSTER_MODULE]
+    only_documented, only_bundled = sorted(set(documented_args) - set(bundled_args)), sorted(set(bundled_args) - set(documented_args))
+    assert not (only_documented or only_bundled), '%s: options only in the guide %s, only in the playbook %s' % (
+        where, only_documented, only_bundled)
+    differences = []
+    for option in sorted(documented_args):
+        ours = value_of(documented_args[option], documented_vars)
+        theirs = value_of(bundled_args[option], bundled_vars)
+        if ours is not TEMPLATED and theirs is not TEMPLATED and ours != theirs:
+            differences.append('%s: %r in the guide, %r in the playbook' % (option, ours, theirs))
+    assert differences == [], '%s differ:\n%s' % (where, '\n'.join(differences))
