@@ -57,10 +57,8 @@ CHECKS = {
     'course_search': (['courses given by title or slug (testpress_user_courses, testpress_roster)'], True),
     'latency': (['the estimate'], False),
 }
-ME_PATH = '/api/v2.2/me/'
 # Reads of one account timed for the latency: their median leaves out a first connection's handshake.
 LATENCY_READS = 5
-NOT_SERVED = (404, 405)
 # What a read that failed gives (a read may answer None).
 FAILED = object()
 
@@ -159,14 +157,6 @@ class Preflight:
         self.add('admin', True, 'the account lists the accounts of the institute')
         return page
 
-    def read_me(self):
-        try:
-            return self.api.client.get(ME_PATH)
-        except TestpressError as err:
-            if err.status in NOT_SERVED:
-                return None
-            raise
-
     def run(self):
         if not self.log_in():
             self.skip_rest('the login failed')
@@ -174,7 +164,7 @@ class Preflight:
         page = self.first_page()
         if page is None:
             return self.checks
-        me = self.attempt('me', self.read_me)
+        me = self.attempt('me', self.api.me)
         if me is not FAILED:
             self.add('me', *judge_me(me, self.params.get('api_username')))
         ok, detail, self.facts = judge_user_list(page, self.api.client.base_url)

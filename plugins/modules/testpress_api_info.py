@@ -133,8 +133,9 @@ estimate:
       Empty when the checks did not get as far as reading the user list and timing reads.
     - The audit is a check-mode M(testpress.lms.testpress_roster) run listing every account with its courses
       (the login, every page of the user list, one courses read per account); the apply is that plus one write per
-      account, taken to cost as much as a read. A throttle the server applies makes it longer; with a C(rate_limit)
-      on the connection, the estimate is never faster than it allows.
+      account, taken to cost as much as a read. It is the time of the calls alone; the work of the controller
+      itself makes a run up to half as long again, and a throttle the server applies longer still; with
+      O(rate_limit) set, the estimate is never faster than it allows.
   returned: always
   type: dict
   contains:

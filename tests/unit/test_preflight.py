@@ -221,6 +221,9 @@ class FakeAPI:
     def __init__(self, client):
         self.client = client
 
+    def me(self):
+        return self.client.get('me')
+
     def get_user(self, user_id):
         return self.client.get('user/%d' % user_id)
 
@@ -248,7 +251,7 @@ def institute():
     asha = {'id': 7, 'username': 'asha', 'state': 'Tamil Nadu', 'state_code': 'IN-TN', 'birth_date': '03/07/1994',
             'custom_fields': {}, 'is_active': True, 'is_blocked': False, 'batches': [{'id': 21, 'name': 'UPSC'}]}
     users = {'count': 1, 'next': None, 'per_page': 20, 'results': [asha]}
-    return {'/api/v2.5/admin/users/': users, '/api/v2.2/me/': {'id': 1, 'username': 'admin'}, 'user/7': asha,
+    return {'/api/v2.5/admin/users/': users, 'me': {'id': 1, 'username': 'admin'}, 'user/7': asha,
             'batches/7': [{'id': 21, 'name': 'UPSC'}], 'courses/7': [{'id': 278, 'title': 'TD', 'slug': 'td'}],
             'subscriptions/7': [{'id': 5001, 'batch': {'id': 21, 'name': 'UPSC'}, 'expires': None}],
             'search/batches': [{'id': 21, 'name': 'UPSC'}], 'search/courses': [{'id': 278, 'title': 'TD', 'slug': 'td'}]}
