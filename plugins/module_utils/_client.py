@@ -359,6 +359,10 @@ class TestpressClient:
         if status == 401 and call.authenticate and not self.can_login:
             raise self._error(call.method, call.path, status, 'the token was rejected (%s): it is invalid or has expired'
                               % said, call.body, TokenRejected)
+        if status in (404, 405) and not is_json:
+            # Not the API's own "Not found.": a web page where the API should be.
+            raise self._error(call.method, call.path, status, "%s; check that api_url is the institute's base URL" % said,
+                              call.body)
         if status >= 400:
             raise self._error(call.method, call.path, status, said, call.body)
         if not is_json and content:
