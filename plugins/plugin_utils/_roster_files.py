@@ -153,13 +153,22 @@ def read_roster(path, name):
     return RosterFile(name, entries, lines=lines)
 
 
+def _plain(value):
+    """``value`` with Ansible's own text types (subclasses of str that the safe dumper refuses) as plain str."""
+    if isinstance(value, dict):
+        return dict((_plain(key), _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return str.__str__(value) if isinstance(value, str) else value
+
+
 def dump_roster(entries, kind):
     """The text of a roster file of this kind (``file_format``) holding ``entries``."""
     if kind == 'csv':
         return roster_to_csv(entries)
     if kind == 'json':
         return json.dumps(entries, indent=2, ensure_ascii=False) + '\n'
-    return yaml.dump(entries, Dumper=SafeDumper, default_flow_style=False, sort_keys=False, allow_unicode=True,
+    return yaml.dump(_plain(entries), Dumper=SafeDumper, default_flow_style=False, sort_keys=False, allow_unicode=True,
                      explicit_start=True, indent=2)
 
 
