@@ -136,9 +136,9 @@ def _code(value):
     """Text as a Markdown code span inside a table cell: nothing in it renders.
 
     The fence is a backtick run longer than any in the text, padded with a space where the text would
-    otherwise lose or merge with its first or last character; a ``|`` is escaped, as a table needs even in a code span (GitHub's table rows
-    split at a ``|`` without a backslash before it, then drop that backslash); line breaks, which would end
-    the row, are spaces.
+    otherwise lose or merge with its first or last character. A ``|`` is escaped, as a table needs even
+    in a code span (GitHub splits a row at each ``|`` without a backslash before it, then drops that
+    backslash); line breaks, which would end the row, are spaces.
     """
     if value is None:
         return '*empty*'
