@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -44,6 +46,31 @@ def test_both_filters_in_a_playbook(run_playbook):
     assert bad['failed'] is True
     assert "roster_from_csv: row 3, column email: 'nowhere' is not an email address" in bad['msg']
     assert run.log == []
+
+
+def test_hostile_values_are_exported_without_formulas_and_read_back_as_they_were(run_playbook, tmp_path):
+    entries = [{'username': 'asha', 'first_name': '=HYPERLINK("http://x.example/", "click")',
+                'last_name': "+cmd|' /C calc'!A0", 'city': '@SUM(1+1)', 'phone': '+91 98400 00000',
+                'custom_fields': {'Note': '-2+3'}, 'batches': ['=B', 'UPSC']}]
+    export, spreadsheet = tmp_path / 'export.csv', tmp_path / 'typed.csv'
+    # A student's text that looks like a template stays text when a spreadsheet is read.
+    spreadsheet.write_text("username,address1\nravi,{{ 7 * 7 }}\n", encoding='utf-8')
+    tasks = [
+        {'name': 'Export', 'ansible.builtin.copy': {'content': '{{ entries | testpress.lms.roster_to_csv }}', 'dest': str(export),
+                                                    'mode': '0600'}},
+        {'name': 'Read back', 'ansible.builtin.set_fact': {
+            'roster': "{{ lookup('ansible.builtin.file', '%s') | testpress.lms.roster_from_csv }}" % export}},
+        {'name': 'Read typed', 'ansible.builtin.set_fact': {
+            'typed': "{{ lookup('ansible.builtin.file', '%s') | testpress.lms.roster_from_csv }}" % spreadsheet}},
+    ]
+
+    run = run_playbook(tasks, extra_vars={'entries': entries})
+
+    cells = [cell for row in csv.reader(io.StringIO(export.read_text(encoding='utf-8'))) for cell in row]
+    assert [cell for cell in cells if cell[:1] in ('=', '+', '-', '@')] == []
+    assert "'+91 98400 00000" in cells and "'=B;UPSC" in cells
+    assert run.result('Read back')['ansible_facts']['roster'] == entries
+    assert run.result('Read typed')['ansible_facts']['typed'] == [{'username': 'ravi', 'address1': '{{ 7 * 7 }}'}]
 
 
 def test_a_spreadsheet_with_several_mistakes_fails_once_naming_each_and_writes_nothing(simulator, run_playbook):
