@@ -1,4 +1,5 @@
-# testpress.lms — developer and CI entry points. Needs only python3 (3.11) and GNU make.
+# testpress.lms — developer and CI entry points. Needs python3 (3.11), Python 3.12 for the ansible-core 2.21 leg
+# (python3.12 on PATH or in pyenv) and GNU make.
 #   make demo    run the demo playbook twice against the API simulator (second run: changed=0)
 #   make test    unit + integration (pytest), the ansible-core 2.16/2.21 legs, lint (ansible-lint production),
 #                sanity (ansible-test 2.19 and 2.16), build + galaxy-importer
