@@ -28,8 +28,9 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, ENTRY_SPEC, RosterEntry, typed
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
+from ansible_collections.testpress.lms.plugins.module_utils._fields import CUSTOM
 from ansible_collections.testpress.lms.plugins.module_utils._membership import desired_expiry
-from ansible_collections.testpress.lms.plugins.module_utils._users import CUSTOM, FIELDS_BY_OPTION
+from ansible_collections.testpress.lms.plugins.module_utils._users import FIELDS_BY_OPTION
 from ansible_collections.testpress.lms.plugins.plugin_utils._csv_cells import column_letter, csv_line, guard, join_items, split_items, unquote
 
 CUSTOM_FIELDS = 'custom_fields'

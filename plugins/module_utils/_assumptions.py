@@ -19,7 +19,7 @@ from ansible_collections.testpress.lms.plugins.module_utils import _dates
 from ansible_collections.testpress.lms.plugins.module_utils._pages import page_urls
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, pick
 from ansible_collections.testpress.lms.plugins.module_utils._roster import EMBEDDED_BATCHES_LIMIT
-from ansible_collections.testpress.lms.plugins.module_utils._users import OLD_STATE_CODES, STATE, STATES
+from ansible_collections.testpress.lms.plugins.module_utils._fields import OLD_STATE_CODES, STATE, STATES
 
 SPELLING_NAMES = {_dates.DAY_FIRST: 'DD/MM/YYYY', _dates.ISO: 'YYYY-MM-DD'}
 

@@ -60,14 +60,26 @@ def typed(key, value):
     return value
 
 
+class FirstPassword:
+    """How the roster's new accounts get their first password when their entry gives none: the task's
+    ``initial_password``, or one Testpress makes (``auto_generate_password``, mailed with
+    ``notify_credential``)."""
+
+    def __init__(self, initial_password=None, auto_generate_password=False, notify_credential=False):
+        self.initial_password = initial_password
+        self.auto_generate_password = auto_generate_password
+        self.notify_credential = notify_credential
+
+
 class RosterEntry:
     """One validated roster entry: the account (a ``UserSpec``), its declared memberships, its expiry.
 
     An absent entry deletes the account and reads nothing else: the keys it carries besides are in
-    ``ignored``. A present entry without a password takes ``initial_password`` (used only to create).
+    ``ignored``. A present entry without a password gets its first password as ``first_password``
+    says; that password is only ever used to create the account, whatever ``update_password`` says.
     """
 
-    def __init__(self, position, raw, update_password='on_create', initial_password=None):
+    def __init__(self, position, raw, update_password='on_create', first_password=None):
         self.position = position
         self.state = raw.get('state') or 'present'
         self.items = {}
@@ -76,8 +88,14 @@ class RosterEntry:
         if self.state == 'absent':
             self.ignored = sorted(key for key, value in raw.items() if value is not None and key not in ABSENT_KEYS)
             raw = dict((key, raw.get(key)) for key in ABSENT_KEYS)
-        self.spec = UserSpec(raw.get('username'), raw, password=raw.get('password') or initial_password,
-                             update_password=update_password)
+        first = first_password or FirstPassword()
+        if raw.get('password'):
+            self.spec = UserSpec(raw.get('username'), raw, password=raw['password'], update_password=update_password,
+                                 notify_credential=first.notify_credential)
+        else:
+            self.spec = UserSpec(raw.get('username'), raw, password=first.initial_password,
+                                 auto_generate_password=first.auto_generate_password and not first.initial_password,
+                                 notify_credential=first.notify_credential)
         self.username = self.spec.username
         if self.state == 'absent':
             return
@@ -99,7 +117,7 @@ def label(position, username=None):
     return 'users[%d]%s' % (position, ' (%s)' % username if username else '')
 
 
-def validate_entries(users, update_password='on_create', initial_password=None, scrub=None):
+def validate_entries(users, update_password='on_create', first_password=None, scrub=None):
     """``(entries, problems)``: the valid entries, and one line per problem of the others. The problems are
     reported with those the plan finds (unknown names), so one run names every bad entry.
 
@@ -119,7 +137,7 @@ def validate_entries(users, update_password='on_create', initial_password=None, 
             continue
         seen[username] = position
         try:
-            entries.append(RosterEntry(position, raw, update_password, initial_password))
+            entries.append(RosterEntry(position, raw, update_password, first_password))
         except InputError as err:
             problem = '%s: %s' % (label(position, username), err)
             password = raw.get('password')

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ansible_collections.testpress.lms.plugins.module_utils._entry import MEMBERSHIP_KINDS
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES
 from ansible_collections.testpress.lms.plugins.module_utils._roster import read_accounts, read_memberships
-from ansible_collections.testpress.lms.plugins.module_utils._users import FLAG, USER_FIELDS, current_profile, find_account, view
+from ansible_collections.testpress.lms.plugins.module_utils._fields import FLAG
+from ansible_collections.testpress.lms.plugins.module_utils._users import USER_FIELDS, current_profile, find_account, view
 
 
 def _names_shared_by_several(kind, memberships):

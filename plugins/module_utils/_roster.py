@@ -20,7 +20,9 @@ membership code rather than a copy of it:
 from __future__ import annotations
 
 import base64
+import datetime
 import json
+import math
 import re
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import MEMBERSHIP_KINDS, RosterError
@@ -121,9 +123,25 @@ class UserChange:
     def changed(self):
         return self.action is not None
 
-    def removals(self):
+    def locks_out(self, today):
+        """True when a listed account keeps existing but loses its access: deactivated, blocked, or its
+        batch subscriptions set to end before ``today``."""
+        before, after = self.user_plan.before, self.user_plan.after
+        if self.action != 'update':
+            return False
+        if after.get('is_active') is False and before.get('is_active') is not False:
+            return True
+        if after.get('is_blocked') is True and before.get('is_blocked') is not True:
+            return True
+        return any(the_plan.refresh and the_plan.expires < today for the_plan in self.memberships.values())
+
+    def removes_account(self, today):
+        """True when the account is deleted, deactivated, or locked out: one account removed."""
+        return self.action in ('delete', 'deactivate') or self.locks_out(today)
+
+    def removals(self, today):
         removed = sum(len(the_plan.remove) for the_plan in self.memberships.values())
-        return removed + (1 if self.action in ('delete', 'deactivate') else 0)
+        return removed + (1 if self.removes_account(today) else 0)
 
     def report(self):
         """The entry of ``changes``: the action, the fields that differ (before/after), memberships added/removed."""
@@ -146,12 +164,14 @@ class UserChange:
         return change
 
     def diff(self):
+        """One item of the task's diff: this account before and after, its header naming it."""
         before, after = dict(self.user_plan.before), dict(self.user_plan.after)
         for the_plan in self.memberships.values():
             membership = the_plan.diff(*the_plan.after())
             before.update(membership['before'])
             after.update(membership['after'])
-        return before, after
+        header = '%s (%s)' % (self.username, self.action)
+        return {'before_header': header, 'after_header': header, 'before': before, 'after': after}
 
 
 def _memberships_of(entry, record, current, catalogues, membership):
@@ -176,9 +196,28 @@ def _plan_entry(entry, record, current, catalogues, membership, protected):
         raise InputError('is protected (the login account or listed in protected_users); '
                          'it is never deactivated or blocked')
     memberships = _memberships_of(entry, record, current, catalogues, membership)
+    if user_plan.action == 'create' and BATCHES in memberships:
+        _create_with_batches(entry, user_plan, memberships[BATCHES])
     changed = user_plan.changed or any(the_plan.changed for the_plan in memberships.values())
     action = user_plan.action or ('update' if changed else None)
     return UserChange(entry.username, record, entry.spec, user_plan, memberships, action)
+
+
+def _create_with_batches(entry, user_plan, batches_plan):
+    """A new account joins its batches in its create call, as the API documents: by name, with the entry's
+    ``expires``. Only when every batch is listed by name: a name found exactly once (``Catalogue.resolve``)
+    is one no other batch shares; a batch listed by id may share its name, and follows by id."""
+    if batches_plan.add and all(isinstance(item, str) for item in entry.items[BATCHES]):
+        user_plan.body['batches'] = [BATCHES.name(record) for record in batches_plan.add]
+        if entry.expires is not None:
+            user_plan.body['expires'] = entry.expires
+        batches_plan.sent_with_create = True
+
+
+def _sweepable(record, protected):
+    """An unlisted account the roster may deactivate or delete: not protected, and not staff or an admin
+    (who runs the institute is never swept for not being a student of the roster)."""
+    return record['username'] not in protected and not (record.get('is_staff') or record.get('is_superuser'))
 
 
 def _plan_unlisted(record, unlisted_users):
@@ -202,9 +241,14 @@ def plan_roster(entries, accounts, current, catalogues, options, problems=()):
     (``problems``) among them, in roster order; nothing has been written yet.
 
     ``options``: ``membership``, ``unlisted_users``, ``protected`` (usernames never removed or locked
-    out, the login account among them) and ``max_removals``.
+    out, the login accounts among them), the removal guard (``max_removals``, ``max_removals_percent``)
+    and ``today`` (an expiry before it locks an account out).
     """
     protected = options['protected']
+    if not entries and not problems and options['unlisted_users'] != 'ignore':
+        raise RosterError(['the roster lists no account, and unlisted_users=%s would remove every account of the '
+                           'institute; an empty or cut roster file is a mistake, so nothing was changed (to remove '
+                           'accounts, list each with state: absent)' % options['unlisted_users']])
     changes, problems = [], list(problems)
     for entry in entries:
         try:
@@ -214,21 +258,39 @@ def plan_roster(entries, accounts, current, catalogues, options, problems=()):
             problems.append('%s: %s' % (entry.label, err))
     if options['unlisted_users'] != 'ignore':
         listed = set(entry.username for entry in entries)
-        for username in sorted(set(accounts) - listed - protected):
+        for username in sorted(set(accounts) - listed):
+            if not _sweepable(accounts[username], protected):
+                continue
             change = _plan_unlisted(accounts[username], options['unlisted_users'])
             if change is not None:
                 changes.append(change)
     if problems:
         raise RosterError(sorted(problems, key=_position))
-    removals = sum(change.removals() for change in changes)
-    if removals > options['max_removals']:
-        deleted = sum(1 for change in changes if change.action == 'delete')
-        deactivated = sum(1 for change in changes if change.action == 'deactivate')
-        raise RosterError(['the roster would remove %d (%d accounts deleted, %d deactivated, %d memberships removed), '
-                           'more than max_removals=%d; check the roster file, or raise max_removals on purpose'
-                           % (removals, deleted, deactivated, removals - deleted - deactivated,
-                              options['max_removals'])])
+    guard_removals(changes, len(accounts), options)
     return changes
+
+
+def guard_removals(changes, institute_size, options):
+    """Fail before any write when the plan takes away more than the guard allows: more than
+    ``max_removals`` in all (accounts deleted, deactivated or locked out, and memberships removed), or
+    more accounts than ``max_removals_percent`` of the institute's (rounded up). One bad roster file (an
+    empty or cut one, a wrong ``membership: exact``) must not wipe a small institute either."""
+    today = options['today']
+    removals = sum(change.removals(today) for change in changes)
+    accounts_removed = sum(1 for change in changes if change.removes_account(today))
+    share = math.ceil(options['max_removals_percent'] * institute_size / 100.0)
+    if removals > options['max_removals']:
+        limit = 'more than max_removals=%d; check the roster file, or raise max_removals on purpose' % options['max_removals']
+    elif accounts_removed > share:
+        limit = ('more accounts than max_removals_percent=%d allows (%d of the institute\'s %d accounts); check the roster '
+                 'file, or raise max_removals_percent on purpose' % (options['max_removals_percent'], share, institute_size))
+    else:
+        return
+    count = dict((action, sum(1 for change in changes if change.action == action)) for action in ('delete', 'deactivate'))
+    locked = sum(1 for change in changes if change.locks_out(today))
+    raise RosterError(['the roster would remove %d (%d accounts deleted, %d deactivated, %d locked out, %d memberships '
+                       'removed), %s' % (removals, count['delete'], count['deactivate'], locked,
+                                         removals - accounts_removed, limit)])
 
 
 # ---------------------------------------------------------------- apply
@@ -293,22 +355,26 @@ def checked_concurrency(value):
     return value
 
 
-def login_account(params):
-    """The username the task logs in as: never deactivated or deleted by the roster."""
-    return params.get('api_username') or token_username(params.get('api_token'))
+def login_accounts(params, token_owner=None):
+    """The usernames the task acts as, never deactivated or deleted by the roster: ``api_username``, and
+    the owner of ``api_token`` (``token_owner``, from the API where it says, else the token's claim)."""
+    owner = token_owner or token_username(params.get('api_token'))
+    return set(name for name in (params.get('api_username'), owner if params.get('api_token') else None) if name)
 
 
-def roster_options(params):
+def roster_options(params, token_owner=None, today=None):
     protected = set(params['protected_users'] or [])
-    login = login_account(params)
-    if login:
-        protected.add(login)
-    elif params['unlisted_users'] != 'ignore':
+    logins = login_accounts(params, token_owner)
+    if not logins and params['unlisted_users'] != 'ignore':
         raise InputError('unlisted_users=%s needs to know the account this task logs in with, to protect it; '
                          'api_token does not name it: give api_username/api_password, or list the account '
                          'in protected_users' % params['unlisted_users'])
     checked_concurrency(params['concurrency'])
     if params['max_removals'] < 0:
         raise InputError('max_removals must be zero or more, got %d' % params['max_removals'])
+    if not 0 <= params['max_removals_percent'] <= 100:
+        raise InputError('max_removals_percent must be between 0 and 100, got %d' % params['max_removals_percent'])
     return {'membership': params['membership'], 'unlisted_users': params['unlisted_users'],
-            'protected': protected, 'max_removals': params['max_removals']}
+            'protected': protected | logins, 'max_removals': params['max_removals'],
+            'max_removals_percent': params['max_removals_percent'],
+            'today': today or datetime.date.today().isoformat()}

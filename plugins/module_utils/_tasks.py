@@ -12,7 +12,7 @@ prediction, and ``module.exit`` reports.
 
 from __future__ import annotations
 
-from ansible_collections.testpress.lms.plugins.module_utils._entry import validate_entries
+from ansible_collections.testpress.lms.plugins.module_utils._entry import FirstPassword, validate_entries
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._export import export_accounts
 from ansible_collections.testpress.lms.plugins.module_utils._membership import (
@@ -112,10 +112,11 @@ def run_roster(module):
     """``testpress_roster``: validate, read, plan, then apply (or, in check mode, report the plan)."""
     params = module.params
     module.release_secrets('users', 'password')
-    options = roster_options(params)
     concurrency = module.workers = params['concurrency']
-    entries, problems = validate_entries(params['users'], params['update_password'])
+    first_password = FirstPassword(params['initial_password'], params['auto_generate_password'], params['notify_credential'])
+    entries, problems = validate_entries(params['users'], params['update_password'], first_password)
     api = module.api
+    options = roster_options(params, token_owner=(api.me() or {}).get('username') if params.get('api_token') else None)
 
     accounts = read_accounts(api, concurrency)
     wanted = [(accounts[entry.username], kind, kind is BATCHES and entry.expires is not None)
@@ -125,9 +126,7 @@ def run_roster(module):
     roster_plan = RosterPlan(plan_roster(entries, accounts, current, catalogues, options, problems), concurrency)
 
     applied, failures = module.carry_out(roster_plan)
-    diff = {'before': {}, 'after': {}}
-    for change in applied:
-        diff['before'][change.username], diff['after'][change.username] = change.diff()
+    diff = [change.diff() for change in applied]
     result = {
         'summary': summarise(roster_plan.changes, applied, failures),
         'changes': [change.report() for change in applied],

@@ -161,9 +161,13 @@ options:
       - What to do with accounts on the institute that the roster does not list.
       - V(ignore) leaves them alone. V(deactivate) sets O(users[].is_active=false) on them (reversible).
         V(delete) deletes them and all their data (irreversible).
-      - The accounts in O(protected_users), and the account the task logs in with, are never deactivated or
-        deleted. With only O(api_token), the login account is read from the token; a token that does not name it
-        fails the task unless O(unlisted_users=ignore).
+      - The accounts in O(protected_users), every account the task acts as (O(api_username), and the owner of
+        O(api_token), which C(GET /api/v2.2/me/) names where the institute serves it, else the token itself), and
+        staff and admin accounts (an account the API reads back with C(is_staff) or C(is_superuser)) are never
+        deactivated or deleted as unlisted. A staff account that a roster entry names is managed as listed.
+      - A token that does not name its account fails the task unless O(unlisted_users=ignore).
+      - A roster with no entries never deactivates or deletes: the task fails, as an empty or cut roster file is a
+        mistake.
     type: str
     choices: [ignore, deactivate, delete]
     default: ignore
@@ -176,11 +180,20 @@ options:
     default: []
   max_removals:
     description:
-      - The most the task may remove in one run, counting deleted and deactivated accounts and removed batch and
-        course memberships. A plan that would remove more fails before any write, so a broken roster file cannot
-        wipe an institute. Raise it on purpose for an end-of-term clean-up.
+      - The most the task may remove in one run, counting deleted and deactivated accounts, listed accounts locked
+        out (set O(users[].is_active=false) or O(users[].is_blocked=true), or given an O(users[].expires) in the
+        past), and removed batch and course memberships. A plan that would remove more fails before any write, so
+        a broken roster file cannot wipe an institute. Raise it on purpose for an end-of-term clean-up.
     type: int
     default: 50
+  max_removals_percent:
+    description:
+      - The most accounts the task may delete, deactivate or lock out in one run, as a share of the institute's
+        accounts (rounded up: 10 of an institute of 5 accounts allows 1). Checked beside O(max_removals), so a
+        small institute is as safe as a large one. A plan past it fails before any write.
+      - Raise it (up to V(100)) on purpose for an end-of-term clean-up.
+    type: int
+    default: 10
   update_password:
     description:
       - V(on_create) uses an entry's O(users[].password) only to create the account.
@@ -391,19 +404,28 @@ failures:
     - {username: meena, action: create, msg: "POST /api/v2.5/admin/users/: 400 email: Enter a valid email address."}
 diff:
   description:
-    - With C(--diff), the changed accounts only, by username, before and after the task. Each holds the managed
-      fields of the account and, when managed, its C(batches) and C(courses) as sorted lists of names.
+    - With C(--diff), one item per changed account, so C(--diff) shows whose account each change is. Each holds
+      the managed fields of the account and, when managed, its C(batches) and C(courses) as sorted lists of names.
   returned: when diff mode is on
-  type: dict
+  type: list
+  elements: dict
   contains:
+    before_header:
+      description: The account and what happens to it, for example C(asha (update)).
+      type: str
+      returned: always
+    after_header:
+      description: The same as RV(diff[].before_header).
+      type: str
+      returned: always
     before:
-      description: The changed accounts before the task (an account about to be created is empty).
+      description: The account before the task (an account about to be created is empty).
       type: dict
-      returned: when diff mode is on
+      returned: always
     after:
-      description: The changed accounts after the task (a deleted account is empty).
+      description: The account after the task (a deleted account is empty).
       type: dict
-      returned: when diff mode is on
+      returned: always
 '''
 
 from ansible.module_utils.basic import env_fallback
@@ -424,6 +446,7 @@ def main():
         unlisted_users=dict(type='str', choices=['ignore', 'deactivate', 'delete'], default='ignore'),
         protected_users=dict(type='list', elements='str', default=[]),
         max_removals=dict(type='int', default=50),
+        max_removals_percent=dict(type='int', default=10),
         update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
         concurrency=dict(type='int', default=8),
     )

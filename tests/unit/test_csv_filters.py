@@ -27,7 +27,7 @@ from ansible_collections.testpress.lms.plugins.filter.roster_csv import (
     roster_to_csv,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, ENTRY_STATES
-from ansible_collections.testpress.lms.plugins.module_utils._users import OLD_STATE_CODES, STATES
+from ansible_collections.testpress.lms.plugins.module_utils._fields import OLD_STATE_CODES, STATES
 
 ALL_COLUMNS = [key for key in ENTRY_KEYS if key != 'custom_fields'] + ['custom_fields.Roll Number']
 FULL_ROW = ['asha', 'present', 's3cret', 'Asha', 'Raman', 'asha@example.com', '12/04/2007', '1 Main St', 'Flat 2',

@@ -16,6 +16,7 @@ from ansible_collections.testpress.lms.plugins.module_utils import _entry as rul
 from ansible_collections.testpress.lms.plugins.module_utils import _export as export
 from ansible_collections.testpress.lms.plugins.module_utils import _roster as roster
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
+from ansible_collections.testpress.lms.plugins.module_utils._membership import plan as membership_plan
 from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, plan_absent, plan_present
 
 
@@ -107,7 +108,7 @@ def test_the_login_account_is_read_from_the_token(token, username):
 
 def options(**values):
     base = {'api_username': None, 'api_token': None, 'protected_users': [], 'unlisted_users': 'ignore',
-            'concurrency': 8, 'max_removals': 50, 'membership': 'present'}
+            'concurrency': 8, 'max_removals': 50, 'max_removals_percent': 10, 'membership': 'present'}
     base.update(values)
     return base
 
@@ -117,6 +118,12 @@ def test_the_login_account_is_always_protected():
     assert roster.roster_options(options(api_token=jwt({'username': 'root'})))['protected'] == {'root'}
 
 
+def test_every_account_the_task_acts_as_is_protected_the_token_owner_as_the_api_names_it():
+    both = roster.roster_options(options(api_username='ops', api_token=jwt({'username': 'root'})), token_owner='admin')
+    assert both['protected'] == {'ops', 'admin'}
+    assert roster.roster_options(options(api_token='opaque', unlisted_users='delete'), token_owner='admin')['protected'] == {'admin'}
+
+
 def test_removing_unlisted_accounts_needs_to_know_the_login_account():
     with pytest.raises(roster.InputError, match='protected_users'):
         roster.roster_options(options(api_token='opaque', unlisted_users='delete'))
@@ -124,7 +131,9 @@ def test_removing_unlisted_accounts_needs_to_know_the_login_account():
 
 
 @pytest.mark.parametrize('bad, words', [({'concurrency': 0}, 'concurrency'), ({'concurrency': 33}, 'concurrency'),
-                                        ({'max_removals': -1}, 'max_removals')])
+                                        ({'max_removals': -1}, 'max_removals'),
+                                        ({'max_removals_percent': -1}, 'max_removals_percent'),
+                                        ({'max_removals_percent': 101}, 'max_removals_percent')])
 def test_out_of_range_options_fail(bad, words):
     with pytest.raises(roster.InputError, match=words):
         roster.roster_options(options(api_username='admin', **bad))
@@ -156,4 +165,72 @@ def test_a_change_reports_only_the_fields_that_differ():
     change = roster.UserChange('ann', RECORD, spec, plan_present(spec, RECORD), {}, 'update')
     assert change.report() == {'username': 'ann', 'action': 'update', 'before': {'city': ''}, 'after': {'city': 'Salem'}}
     deleted = roster.UserChange('ann', RECORD, None, plan_absent(RECORD), {}, 'delete')
-    assert deleted.report() == {'username': 'ann', 'action': 'delete'} and deleted.removals() == 1
+    assert deleted.report() == {'username': 'ann', 'action': 'delete'} and deleted.removals(TODAY) == 1
+
+
+TODAY = '2026-12-01'
+
+
+def account(username, **values):
+    return dict(RECORD, id=100 + len(username), username=username, **values)
+
+
+def guard(**values):
+    return dict({'protected': {'admin'}, 'membership': 'present', 'unlisted_users': 'deactivate', 'max_removals': 50,
+                 'max_removals_percent': 10, 'today': TODAY}, **values)
+
+
+def plan(users, accounts, **values):
+    entries, problems = rules.validate_entries(users)
+    return roster.plan_roster(entries, dict((record['username'], record) for record in accounts), {}, {},
+                              guard(**values), problems)
+
+
+INSTITUTE = [account('admin', is_staff=True), account('ann'), account('bob'), account('cid'), account('dev'),
+             account('teacher', is_staff=True), account('root', is_superuser=True)]
+
+
+def test_an_empty_roster_never_removes_unlisted_accounts():
+    with pytest.raises(rules.RosterError, match='the roster lists no account, and unlisted_users=delete would remove'):
+        plan([], INSTITUTE, unlisted_users='delete', max_removals_percent=100)
+
+
+def test_the_share_guard_stops_a_small_institute_being_wiped_below_the_count():
+    with pytest.raises(rules.RosterError) as caught:
+        plan([entry('ann')], INSTITUTE)
+    assert caught.value.problems == [
+        "the roster would remove 3 (0 accounts deleted, 3 deactivated, 0 locked out, 0 memberships removed), more "
+        "accounts than max_removals_percent=10 allows (1 of the institute's 7 accounts); check the roster file, or "
+        "raise max_removals_percent on purpose"]
+    changes = plan([entry('ann')], INSTITUTE, max_removals_percent=50)
+    assert sorted(change.username for change in changes if change.changed) == ['bob', 'cid', 'dev']
+
+
+def test_staff_and_admin_accounts_are_never_swept_as_unlisted_but_are_managed_when_listed():
+    changes = plan([entry('teacher', city='Salem')], INSTITUTE, unlisted_users='delete', max_removals_percent=100)
+    actions = dict((change.username, change.action) for change in changes if change.changed)
+    assert actions == {'teacher': 'update', 'ann': 'delete', 'bob': 'delete', 'cid': 'delete', 'dev': 'delete'}
+
+
+@pytest.mark.parametrize('values', [{'is_active': False}, {'is_blocked': True}])
+def test_locking_listed_accounts_out_counts_as_removals(values):
+    users = [entry(name, **values) for name in ('ann', 'bob')]
+    with pytest.raises(rules.RosterError, match=r'would remove 2 \(0 accounts deleted, 0 deactivated, 2 locked out'):
+        plan(users, INSTITUTE, unlisted_users='ignore', max_removals=1, max_removals_percent=100)
+    assert len(plan(users, INSTITUTE, unlisted_users='ignore', max_removals=2, max_removals_percent=100)) == 2
+
+
+def test_an_expiry_in_the_past_on_held_batches_locks_the_account_out():
+    upsc = {'id': 21, 'name': 'UPSC'}
+    change = roster.UserChange('ann', RECORD, UserSpec('ann', {}), plan_present(UserSpec('ann', {}), RECORD),
+                               {BATCHES: membership_plan(BATCHES, 'present', [upsc], [upsc], '2026-01-31', {21: '2031-03-31'})},
+                               'update')
+    assert change.locks_out(TODAY) and change.removals(TODAY) == 1
+    assert not change.locks_out('2026-01-01')
+
+
+def test_each_changed_account_is_one_diff_item_named_by_its_header():
+    spec = UserSpec('ann', {'city': 'Salem'})
+    diff = roster.UserChange('ann', RECORD, spec, plan_present(spec, RECORD), {}, 'update').diff()
+    assert diff['before_header'] == diff['after_header'] == 'ann (update)'
+    assert diff['before']['city'] == '' and diff['after']['city'] == 'Salem'
