@@ -60,9 +60,10 @@ def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exa
     result = created.result('roster')
     assert result['changed'] is True and result['failures'] == []
     assert result['summary'] == {'created': 300, 'updated': 0, 'deleted': 0, 'deactivated': 0, 'unchanged': 0, 'failed': 0}
-    # One create, one batch add and one course add per student, nothing else.
-    assert len(created.writes) == 900
-    assert sum(1 for entry in created.writes if entry['method'] == 'POST' and entry['path'] == USERS) == 300
+    # One create (carrying the student's batches, by name, as the API documents) and one course add per student.
+    assert len(created.writes) == 600
+    creates = [entry for entry in created.writes if entry['method'] == 'POST' and entry['path'] == USERS]
+    assert len(creates) == 300 and creates[0]['body']['batches'] == ['Batch %02d' % (int(creates[0]['body']['username'][-3:]) % 30 + 1), 'UPSC']
     john = simulator.user('student-007')
     assert (john['state_code'], john['birth_date'], john['custom_fields']) == ('IN-TN', '08/08/2006', {'Roll Number': 'R-007'})
     assert len(simulator.user_batch_ids('student-007')) == 2 and len(simulator.user_course_ids('student-007')) == 1
@@ -88,9 +89,12 @@ def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exa
     assert audit.writes == []
     assert report['changed'] is True and report['summary']['updated'] == 15 and report['summary']['unchanged'] == 285
     assert dict((change.pop('username'), change) for change in report['changes']) == drifted
-    assert sorted(report['diff']['before']) == sorted(drifted)
-    assert report['diff']['before']['student-000']['city'] == 'Madurai'
-    assert report['diff']['after']['student-000']['city'] == 'Chennai'
+    diff = dict((item['before_header'], item) for item in report['diff'])
+    assert sorted(diff) == sorted('%s (update)' % username for username in drifted)
+    assert diff['student-000 (update)']['before']['city'] == 'Madurai'
+    assert diff['student-000 (update)']['after']['city'] == 'Chennai'
+    # The default callback shows whose account each change is.
+    assert '--- before: student-000 (update)' in audit.stdout and '+++ after: student-020 (update)' in audit.stdout
 
 
 def test_exact_membership_removes_only_what_entries_declare(simulator, run_playbook):
@@ -107,7 +111,7 @@ def test_exact_membership_removes_only_what_entries_declare(simulator, run_playb
 
 @pytest.mark.core_matrix
 def test_unlisted_users_deactivated_except_the_protected_and_the_login_account(simulator, run_playbook):
-    task = roster([{'username': 'john'}], unlisted_users='deactivate', protected_users=['jdoe'])
+    task = roster([{'username': 'john'}], unlisted_users='deactivate', protected_users=['jdoe'], max_removals_percent=100)
     run = run_playbook([task])
     assert sorted((entry['method'], entry['path'], entry['body']['is_active']) for entry in run.writes) == [
         ('PUT', USERS + '1881/', False), ('PUT', USERS + '1883/', False)]
@@ -120,7 +124,8 @@ def test_unlisted_users_deactivated_except_the_protected_and_the_login_account(s
 
 
 def test_unlisted_users_deleted_except_the_protected_and_the_login_account(simulator, run_playbook):
-    run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', protected_users=['jdoe'])])
+    run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', protected_users=['jdoe'],
+                               max_removals_percent=100)])
     assert sorted(entry['path'] for entry in run.writes) == ['/api/v2.2/admin/users/1881/', '/api/v2.2/admin/users/1883/']
     assert usernames(simulator) == ['admin', 'jdoe', 'john']
 
@@ -132,7 +137,7 @@ def test_more_removals_than_max_removals_fail_before_any_write(simulator, run_pl
                        expect_failure=True)
     result = run.result('roster')
     # 3 unlisted accounts deleted (admin is the login) + john's 2 batches = 5 > 4.
-    assert 'would remove 5 (3 accounts deleted, 0 deactivated, 2 memberships removed)' in result['msg']
+    assert 'would remove 5 (3 accounts deleted, 0 deactivated, 0 locked out, 2 memberships removed)' in result['msg']
     assert 'max_removals=4' in result['msg']
     assert run.writes == [] and usernames(simulator) == sorted(SEEDED)
 
@@ -200,14 +205,14 @@ def test_exact_with_empty_lists_past_max_removals_fails_before_any_write(simulat
     # john: 2 batches and 1 course, jdoe: 1 batch and 2 courses; emptying all is 6 removals.
     users = [{'username': name, 'batches': [], 'courses': []} for name in ('john', 'jdoe')]
     run = run_playbook([roster(users, membership='exact', max_removals=5)], expect_failure=True)
-    assert 'would remove 6 (0 accounts deleted, 0 deactivated, 6 memberships removed)' in run.result('roster')['msg']
+    assert 'would remove 6 (0 accounts deleted, 0 deactivated, 0 locked out, 6 memberships removed)' in run.result('roster')['msg']
     assert run.writes == [] and simulator.user_batch_ids('john') == [21, 22]
     assert len(run_playbook([roster(users, membership='exact', max_removals=6)]).writes) == 4
 
 
 def test_unlisted_delete_past_max_removals_fails_before_any_write(simulator, run_playbook):
     run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', max_removals=2)], expect_failure=True)
-    assert 'would remove 3 (3 accounts deleted, 0 deactivated, 0 memberships removed)' in run.result('roster')['msg']
+    assert 'would remove 3 (3 accounts deleted, 0 deactivated, 0 locked out, 0 memberships removed)' in run.result('roster')['msg']
     assert run.writes == [] and usernames(simulator) == sorted(SEEDED)
 
 
@@ -236,3 +241,81 @@ def test_the_examples_run_and_a_rerun_changes_nothing(simulator, run_playbook, m
     assert simulator.user('meena') is not None and simulator.user('john')['is_active'] is False
     audit = again.result('Audit, changing nothing - what differs between the roster and the institute?')
     assert audit['summary']['unchanged'] == 4 and audit['changes'] == []
+
+
+def test_an_empty_roster_removes_nothing_whatever_the_guards_allow(simulator, run_playbook):
+    run = run_playbook([roster([], unlisted_users='delete', max_removals=1000, max_removals_percent=100)],
+                       expect_failure=True)
+    assert 'the roster lists no account, and unlisted_users=delete would remove every account' in run.result('roster')['msg']
+    assert run.writes == [] and usernames(simulator) == sorted(SEEDED)
+
+
+def test_a_small_institute_is_guarded_by_its_share_not_only_by_the_count(simulator, run_playbook):
+    # 3 unlisted students deactivated of 5 accounts: under max_removals=50, over 10 % (1 account).
+    run = run_playbook([roster([{'username': 'john'}], unlisted_users='deactivate')], expect_failure=True)
+    message = run.result('roster')['msg']
+    assert "more accounts than max_removals_percent=10 allows (1 of the institute's 5 accounts)" in message
+    assert run.writes == [] and all(simulator.user(name)['is_active'] for name in SEEDED)
+
+
+def test_locking_listed_students_out_counts_against_max_removals(simulator, run_playbook):
+    users = [{'username': 'john', 'batches': ['UPSC'], 'expires': '2020-01-31'},
+             {'username': 'jdoe', 'is_active': False}, {'username': 'johnny', 'is_blocked': True}]
+    run = run_playbook([roster(users, max_removals=2, max_removals_percent=100)], expect_failure=True)
+    assert ('would remove 3 (0 accounts deleted, 0 deactivated, 3 locked out, 0 memberships removed), more than '
+            'max_removals=2' in run.result('roster')['msg'])
+    assert run.writes == [] and simulator.user('jdoe')['is_active'] is True
+    assert len(run_playbook([roster(users, max_removals=3, max_removals_percent=100)]).writes) == 3
+
+
+def test_staff_accounts_are_never_swept_as_unlisted(simulator, run_playbook):
+    simulator.add_user('teacher', is_staff=True)
+    simulator.add_user('ops', is_staff=True)
+    run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', max_removals_percent=100)])
+    assert usernames(simulator) == ['admin', 'john', 'ops', 'teacher']
+    assert run.result('roster')['summary']['deleted'] == 3
+
+
+def test_padded_cells_converge_against_the_existing_account_and_rerun_with_no_write(simulator, run_playbook):
+    users = [{'username': ' john ', 'first_name': ' John ', 'last_name': 'Murugan  ', 'email': ' john@example.com',
+              'city': ' Salem ', 'batches': [' UPSC ', 'UPSC Morning Batch '], 'custom_fields': {' Roll Number ': ' R-001 '}}]
+    run = run_playbook([roster(users)])
+    assert run.result('roster')['summary']['created'] == 0 and run.result('roster')['failures'] == []
+    assert [entry['body'] for entry in run.writes] == [{'username': 'john', 'last_name': 'Murugan', 'city': 'Salem'}]
+    again = run_playbook([roster(users)])
+    assert again.writes == [] and again.result('roster')['changed'] is False
+
+
+def test_a_full_row_marked_absent_deletes_the_account_and_says_what_it_ignored(simulator, run_playbook):
+    users = [{'username': 'johnny', 'state': 'absent', 'first_name': 'Johnny', 'email': 'not-an-email',
+              'batches': ['UPSC']}]
+    johnny = simulator.user('johnny')['id']
+    run = run_playbook([roster(users)])
+    assert [(entry['method'], entry['path']) for entry in run.writes] == [('DELETE', '/api/v2.2/admin/users/%d/' % johnny)]
+    assert run.result('roster')['changes'] == [{'username': 'johnny', 'action': 'delete',
+                                                'ignored': ['batches', 'email', 'first_name']}]
+    assert simulator.user('johnny') is None and run_playbook([roster(users)]).writes == []
+
+
+@pytest.mark.parametrize('entry, writes', [
+    ({'batches': ['UPSC', 'UPSC Morning Batch']}, [('POST', USERS)]),
+    ({'batches': ['UPSC'], 'courses': ['TD']}, [('POST', USERS), ('POST', USERS + '%d/courses/')]),
+    # A batch listed by id may share its name with another: it follows by id (with expires, as a subscription).
+    ({'batches': ['UPSC', 22]}, [('POST', USERS), ('POST', USERS + '%d/subscriptions/')]),
+])
+def test_a_new_student_joins_batches_named_in_its_create_call(simulator, run_playbook, entry, writes):
+    users = [dict(entry, username='meena', password='Meena-First-Login!', expires='2031-03-31')]
+    check = run_playbook([roster(users)], check=True)
+    assert check.writes == [] and check.result('roster')['summary']['created'] == 1
+    run = run_playbook([roster(users)])
+    meena = simulator.user('meena')['id']
+    assert [(write['method'], write['path']) for write in run.writes] == [(method, path.replace('%d', str(meena)))
+                                                                            for method, path in writes]
+    create = run.writes[0]['body']
+    if all(isinstance(item, str) for item in entry['batches']):
+        assert create['batches'] == entry['batches'] and create['expires'] == '2031-03-31'
+    else:
+        assert 'batches' not in create
+    assert len(simulator.user_batch_ids('meena')) == len(entry['batches'])
+    assert set(simulator.user_expiries('meena').values()) == {'2031-03-31'}
+    assert run_playbook([roster(users)]).writes == []

@@ -174,6 +174,7 @@ class InstituteState:
             "address1": rec["address1"], "address2": rec["address2"], "city": rec["city"], "zip": rec["zip"],
             "state": state, "state_code": code, "phone": rec["phone"],
             "is_active": rec["is_active"], "is_blocked": rec["is_blocked"], "custom_fields": dict(rec["custom_fields"]),
+            "is_staff": rec["is_staff"],
         })
         if with_batches:
             out["batches"] = [self._batch_out(self.batches[bid], base) for bid in list(rec["batches"])[:batches_limit]]
