@@ -319,3 +319,23 @@ def test_a_new_student_joins_batches_named_in_its_create_call(simulator, run_pla
     assert len(simulator.user_batch_ids('meena')) == len(entry['batches'])
     assert set(simulator.user_expiries('meena').values()) == {'2031-03-31'}
     assert run_playbook([roster(users)]).writes == []
+
+
+def test_new_accounts_take_the_initial_password_and_existing_ones_never_do(simulator, run_playbook):
+    users = [{'username': 'meena', 'first_name': 'Meena'}, {'username': 'john', 'city': 'Salem'},
+             {'username': 'ravi', 'password': 'Ravi-Own-Pass!'}]
+    task = roster(users, initial_password='First-Login-2026!', update_password='always')
+    run = run_playbook([task])
+    assert run.result('roster')['summary']['created'] == 2
+    assert simulator.check_password('meena', 'First-Login-2026!') and simulator.check_password('ravi', 'Ravi-Own-Pass!')
+    john = [entry['body'] for entry in run.writes if entry['path'].endswith('/%d/' % simulator.user('john')['id'])]
+    assert john == [{'username': 'john', 'city': 'Salem'}]
+
+
+def test_without_a_password_the_api_makes_one_and_mails_it(simulator, run_playbook):
+    task = roster([{'username': 'meena'}], auto_generate_password=True, notify_credential=True)
+    run = run_playbook([task])
+    (create,) = run.writes
+    assert create['query'] == {'auto_generate_password': 'true', 'notify_credential': 'true'}
+    assert 'password' not in create['body'] and simulator.notified == ['meena']
+    assert run_playbook([task]).writes == []
