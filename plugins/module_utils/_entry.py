@@ -16,6 +16,7 @@ from ansible.module_utils.common.validation import check_type_bool, check_type_d
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES, desired_expiry, validate_items
+from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub
 from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, profile_argument_spec
 
 ENTRY_STATES = ('present', 'absent')
@@ -117,12 +118,12 @@ def label(position, username=None):
     return 'users[%d]%s' % (position, ' (%s)' % username if username else '')
 
 
-def validate_entries(users, update_password='on_create', first_password=None, scrub=None):
+def validate_entries(users, update_password='on_create', first_password=None):
     """``(entries, problems)``: the valid entries, and one line per problem of the others. The problems are
     reported with those the plan finds (unknown names), so one run names every bad entry.
 
-    ``scrub(text, secrets)`` takes an entry's own password out of its problem line, at any length and in
-    any spelling: a shifted spreadsheet row puts a password where an email was expected.
+    An entry's own password is scrubbed from its problem line, at any length and in any spelling: a
+    shifted spreadsheet row puts a password where an email was expected.
     """
     entries, problems, seen = [], [], {}
     for position, raw in enumerate(users):
@@ -139,9 +140,7 @@ def validate_entries(users, update_password='on_create', first_password=None, sc
         try:
             entries.append(RosterEntry(position, raw, update_password, first_password))
         except InputError as err:
-            problem = '%s: %s' % (label(position, username), err)
-            password = raw.get('password')
-            problems.append(scrub(problem, [password]) if scrub and password else problem)
+            problems.append(scrub('%s: %s' % (label(position, username), err), [raw.get('password')]))
     return entries, problems
 
 

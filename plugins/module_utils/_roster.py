@@ -34,6 +34,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     read_membership,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._parallel import in_parallel
+from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub
 from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, plan_absent, plan_present
 
 # The user list embeds each user's batches; a list this long may have been cut at a page.
@@ -326,7 +327,9 @@ class RosterPlan:
             try:
                 apply_change(api, change)
             except (TestpressError, InputError) as err:
-                return {'username': change.username, 'action': change.action, 'msg': str(err)}
+                # The client scrubs what it sent; an entry's password is scrubbed at any length here too.
+                return {'username': change.username, 'action': change.action,
+                        'msg': scrub(str(err), [change.spec.password if change.spec else None])}
             return None
 
         outcomes = in_parallel(attempt, self.pending, self.concurrency)

@@ -234,3 +234,10 @@ def test_each_changed_account_is_one_diff_item_named_by_its_header():
     diff = roster.UserChange('ann', RECORD, spec, plan_present(spec, RECORD), {}, 'update').diff()
     assert diff['before_header'] == diff['after_header'] == 'ann (update)'
     assert diff['before']['city'] == '' and diff['after']['city'] == 'Salem'
+
+
+@pytest.mark.parametrize('password', ['x', 'pässwort-Ωmega', 'Pa"ss\\word9'])
+def test_an_entry_s_password_never_shows_in_its_problem_line_whatever_its_length(password):
+    # A spreadsheet row shifted by one cell: the password sits where the email belongs.
+    _entries, (problem,) = rules.validate_entries([entry('ann', email=password + ' x', password=password)])
+    assert problem.startswith('users[0] (ann): email:') and password not in problem
