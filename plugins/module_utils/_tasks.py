@@ -111,6 +111,10 @@ def run_membership(module, option):
 def run_roster(module):
     """``testpress_roster``: validate, read, plan, then apply (or, in check mode, report the plan)."""
     params = module.params
+    if params['users'] is None:
+        # The action plugin reads src on the controller and hands the module its entries as users.
+        raise InputError('users: no roster entries reached the module; give users, or src through the '
+                         'testpress.lms.testpress_roster action on the controller')
     module.release_secrets('users', 'password')
     concurrency = module.workers = params['concurrency']
     first_password = FirstPassword(params['initial_password'], params['auto_generate_password'], params['notify_credential'])

@@ -166,7 +166,7 @@ options:
         staff and admin accounts (an account the API reads back with C(is_staff) or C(is_superuser)) are never
         deactivated or deleted as unlisted. A staff account that a roster entry names is managed as listed.
       - A token that does not name its account fails the task unless O(unlisted_users=ignore).
-      - A roster with no entries never deactivates or deletes: the task fails, as an empty or cut roster file is a
+      - A roster with no entries never deactivates or deletes; the task fails, as an empty or cut roster file is a
         mistake.
     type: str
     choices: [ignore, deactivate, delete]
@@ -189,7 +189,7 @@ options:
   max_removals_percent:
     description:
       - The most accounts the task may delete, deactivate or lock out in one run, as a share of the institute's
-        accounts (rounded up: 10 of an institute of 5 accounts allows 1). Checked beside O(max_removals), so a
+        accounts, rounded up (V(10) of an institute of 5 accounts allows 1). Checked beside O(max_removals), so a
         small institute is as safe as a large one. A plan past it fails before any write.
       - Raise it (up to V(100)) on purpose for an end-of-term clean-up.
     type: int
@@ -255,7 +255,9 @@ EXAMPLES = r'''
     membership: exact
     unlisted_users: deactivate
     protected_users: [admin, support]
+    # At most 20 removals, and at most half of the institute's accounts: a cut file cannot wipe it.
     max_removals: 20
+    max_removals_percent: 50
 
 - name: Audit, changing nothing - what differs between the roster and the institute?
   testpress.lms.testpress_roster:
