@@ -40,6 +40,8 @@ STATE_NAMES.update({
 })
 
 EMAIL_SHAPE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+
+
 def text(value):
     """Text as the API stores it: the server trims surrounding whitespace (Django REST framework's
     CharField), so a padded value is compared and sent trimmed, or it would never converge."""

@@ -309,8 +309,8 @@ def test_a_new_student_joins_batches_named_in_its_create_call(simulator, run_pla
     assert check.writes == [] and check.result('roster')['summary']['created'] == 1
     run = run_playbook([roster(users)])
     meena = simulator.user('meena')['id']
-    assert [(write['method'], write['path']) for write in run.writes] == [(method, path.replace('%d', str(meena)))
-                                                                            for method, path in writes]
+    expected = [(method, path.replace('%d', str(meena))) for method, path in writes]
+    assert [(write['method'], write['path']) for write in run.writes] == expected
     create = run.writes[0]['body']
     if all(isinstance(item, str) for item in entry['batches']):
         assert create['batches'] == entry['batches'] and create['expires'] == '2031-03-31'
