@@ -25,6 +25,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._assumptions import 
     judge_me,
     judge_members,
     judge_search,
+    judge_staff,
     judge_state,
     judge_subscriptions,
     judge_user_list,
@@ -44,6 +45,7 @@ CHECKS = {
     'me': (['testpress_roster: knowing the account an api_token belongs to, which is never deactivated or deleted'], False),
     'user_list': (['testpress_roster', 'testpress_user_info', 'every lookup of an account by username'], True),
     'embedded_batches': (['testpress_roster: batches', 'testpress_user_info: include batches'], True),
+    'staff_marked': (['testpress_roster: unlisted_users deactivate and delete spare staff and admin accounts'], False),
     'user_search': (['finding an account by username (testpress_user, the membership modules, testpress_user_info)'], False),
     'user_flags': (['is_active and is_blocked (testpress_user, testpress_roster)'], True),
     'user_state': (['state_code (testpress_user, testpress_roster, testpress_user_info)'], True),
@@ -173,6 +175,7 @@ class Preflight:
             self.skip_rest('the user list is not usable')
             return self.checks
         self.add('embedded_batches', *judge_embedded_batches(page['results']))
+        self.add('staff_marked', *judge_staff(page['results']))
         login = self.params.get('api_username') or (me.get('username') if isinstance(me, dict) else None)
         self.read_account(page['results'], login)
         return self.checks

@@ -18,7 +18,9 @@ description:
     C(me) - C(GET /api/v2.2/me/) names the account logged in, where the institute serves it (not served is not
     a failure). C(user_list) - the user list is a page with C(count), a page size and C(next) links on the institute's
     own scheme and host, numbered so that its pages can be read in parallel. C(embedded_batches) - each account of
-    the list carries its C(batches) as C({id, name}). C(user_search) - searching an account's username (C(?q=), which
+    the list carries its C(batches) as C({id, name}). C(staff_marked) - the list says which accounts are staff or
+    admins (C(is_staff), C(is_superuser)), whom O(testpress.lms.testpress_roster#module:unlisted_users) never
+    sweeps. C(user_search) - searching an account's username (C(?q=), which
     matches substrings) finds that account.
   - C(user_flags), C(user_state), C(user_birth_date), C(user_custom_fields) - one account's detail reads back
     C(is_active) and C(is_blocked), C(state) as a code or as a name beside C(state_code), C(birth_date) as

@@ -10,7 +10,7 @@ import pytest
 
 MODULE = 'testpress.lms.testpress_api_info'
 PLAYBOOK = 'playbooks/preflight.yml'
-CHECK_NAMES = ['login', 'admin', 'me', 'user_list', 'embedded_batches', 'user_search', 'user_flags', 'user_state', 'user_birth_date',
+CHECK_NAMES = ['login', 'admin', 'me', 'user_list', 'embedded_batches', 'staff_marked', 'user_search', 'user_flags', 'user_state', 'user_birth_date',
                'user_custom_fields', 'user_batches', 'user_courses', 'user_subscriptions', 'batch_search',
                'course_search', 'latency']
 

@@ -32,7 +32,7 @@ def test_every_check_is_reported_with_what_it_affects():
                      'affects': ['testpress_user_courses', 'testpress_roster: courses', 'testpress_user_info: include courses'],
                      'needed_by_roster': True}
     assert all(affects for affects, _needed in preflight.CHECKS.values())
-    assert [name for name, (_affects, needed) in preflight.CHECKS.items() if not needed] == ['me', 'user_search', 'latency']
+    assert [name for name, (_affects, needed) in preflight.CHECKS.items() if not needed] == ['me', 'staff_marked', 'user_search', 'latency']
 
 
 def test_a_user_list_on_the_institute_numbered_by_page_is_read_in_parallel():
@@ -73,6 +73,14 @@ def test_embedded_batches_must_be_records_with_id_and_name():
     ok, detail = assumptions.judge_embedded_batches([{'username': 'a', 'batches': ['UPSC']}])
     assert not ok and "account 'a'" in detail and "not {id, name}: 'UPSC'" in detail
     assert assumptions.judge_embedded_batches([]) == (True, 'not confirmed: the first page holds no account')
+
+
+def test_the_list_must_say_which_accounts_are_staff():
+    assert assumptions.judge_staff([{'username': 'admin', 'is_staff': True}, {'username': 'asha', 'is_staff': False}]) == (
+        True, '1 of the 2 accounts of the first page are marked staff or admin')
+    assert assumptions.judge_staff([{'username': 'root', 'is_superuser': True}])[0]
+    ok, detail = assumptions.judge_staff([{'username': 'admin', 'is_staff': True}, {'username': 'asha'}])
+    assert not ok and "account 'asha' has neither is_staff nor is_superuser" in detail and 'protected_users' in detail
 
 
 def test_a_user_search_picks_the_exact_username_among_substring_matches():
@@ -189,8 +197,8 @@ def test_api_behaviour_cites_every_check_and_every_assumption_has_a_check_or_nee
     cited = set(re.findall(r'\[check\s+`(\w+)`\]', text))
     assert cited == set(preflight.CHECKS)
     bullets = re.split(r'\n(?=- )', text)
-    unchecked = [bullet for bullet in bullets if '**Assumption**' in bullet
-                 and '[check `' not in bullet and 'only a write confirms' not in bullet.lower() and 'No check' not in bullet]
+    unchecked = [bullet for bullet in bullets if '**Assumption**' in bullet and not re.search(r'\[check\s+`', bullet)
+                 and 'only a write confirms' not in bullet.lower() and 'No check' not in bullet]
     assert unchecked == []
 
 
@@ -248,7 +256,7 @@ class FakeModule:
 
 
 def institute():
-    asha = {'id': 7, 'username': 'asha', 'state': 'Tamil Nadu', 'state_code': 'IN-TN', 'birth_date': '03/07/1994',
+    asha = {'id': 7, 'username': 'asha', 'is_staff': False, 'state': 'Tamil Nadu', 'state_code': 'IN-TN', 'birth_date': '03/07/1994',
             'custom_fields': {}, 'is_active': True, 'is_blocked': False, 'batches': [{'id': 21, 'name': 'UPSC'}]}
     users = {'count': 1, 'next': None, 'per_page': 20, 'results': [asha]}
     return {'/api/v2.5/admin/users/': users, 'me': {'id': 1, 'username': 'admin'}, 'user/7': asha,
