@@ -2,15 +2,22 @@
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Benchmark of testpress_roster against per-student loops: prints a table, asserts nothing.
+"""Benchmark of testpress_roster against per-student loops, and of what Ansible costs around it: prints a table,
+asserts nothing.
 
     .venv/bin/python tests/bench/bench_roster.py [--latency 0.02] [--concurrency 8] [--loop-users 50]
-                                                 [--sizes 1000,10000]
+                                                 [--sizes 1000,10000] [--only loops,sizes,controller]
 
 Every case is a real ansible-playbook run against the simulator, which adds ``--latency`` seconds to
 every API call. For each case it prints the users, wall seconds, seconds per user, the API reads and
 writes (the simulator's request log), the floor ((reads + writes) x latency / concurrency: what the
-calls cost if nothing else did) and the peak memory (RSS) of the largest process of the run.
+calls cost if nothing else did), the module's own seconds (the life of its process), and the peak
+memory (RSS) of the controller (ansible-playbook and its workers) and of the module. The controller's
+seconds are the wall less the module's.
+
+The controller cases give the largest size's roster to the task in each way a playbook can: written in
+the playbook, ``lookup('file') | from_yaml``, and ``src`` as YAML, JSON and CSV; then the shipped
+playbooks/audit.yml over the YAML file, beside the module run on its own (no Ansible around it).
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import yaml
@@ -37,11 +46,54 @@ from ansible_collections.testpress.lms.tests.simulator import Simulator  # noqa:
 
 LOGIN = '/api/v2.5/auth-token/'
 ADMIN = {'api_username': 'admin', 'api_password': 'admin-pass'}
-# Runs ansible-playbook and reports the peak RSS (KiB) of the largest process it waited for.
-PEAK_RSS = ('import resource, subprocess, sys\n'
-            'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n'
-            'sys.stderr.write("%d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n'
-            'sys.exit(code)\n')
+MODULE_MARK = b'AnsiballZ_'
+VM_HWM = re.compile(r'^VmHWM:\s+(\d+) kB', re.MULTILINE)
+SAMPLE_SECONDS = 0.02
+
+
+class Watch(threading.Thread):
+    """Samples the process tree of a run: each process's peak RSS (VmHWM), and when the module's process (an
+    AnsiballZ file, or the plain module run on its own: ``module_root``) was alive. The rest is the controller."""
+
+    def __init__(self, root, module_root=False):
+        super().__init__(daemon=True)
+        self.root = root
+        self.module_root = module_root
+        self.done = threading.Event()
+        self.peaks = {'controller': 0, 'module': 0}
+        self.module_seen = {}
+
+    def run(self):
+        while not self.done.is_set():
+            self.sample()
+            time.sleep(SAMPLE_SECONDS)
+
+    def sample(self):
+        now = time.perf_counter()
+        pending = [self.root]
+        while pending:
+            pid = pending.pop()
+            try:
+                with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+                    cmdline = handle.read()
+                with open('/proc/%d/status' % pid, encoding='ascii', errors='replace') as handle:
+                    peak = VM_HWM.search(handle.read())
+                for task in os.listdir('/proc/%d/task' % pid):
+                    with open('/proc/%d/task/%s/children' % (pid, task), encoding='ascii') as handle:
+                        pending.extend(int(child) for child in handle.read().split())
+            except (OSError, ValueError):
+                continue
+            module = MODULE_MARK in cmdline or (self.module_root and pid == self.root)
+            if module and cmdline.startswith(b'/bin/sh'):
+                continue
+            kind = 'module' if module else 'controller'
+            self.peaks[kind] = max(self.peaks[kind], int(peak.group(1)) if peak else 0)
+            if module:
+                self.module_seen.setdefault(pid, [now, now])[1] = now
+
+    def module_seconds(self):
+        """How long modules ran, one after the other (each process's life, to the sampling's precision)."""
+        return sum(last - first + SAMPLE_SECONDS for first, last in self.module_seen.values())
 
 
 def student(number):
@@ -82,16 +134,40 @@ def loop_of_uri(students, url):
 
 
 def roster_task(roster_file, concurrency):
-    """The roster as GitOps keeps it: a spreadsheet in a file, read by the collection's CSV filter."""
-    users = "{{ lookup('ansible.builtin.file', '%s') | testpress.lms.roster_from_csv }}" % roster_file
-    return [{'name': 'roster', 'testpress.lms.testpress_roster': {'users': users, 'concurrency': concurrency}}]
+    """The roster as GitOps keeps it: a spreadsheet in a file, read on the controller by the task's ``src``."""
+    return [{'name': 'roster', 'testpress.lms.testpress_roster': {'src': roster_file, 'concurrency': concurrency}}]
 
 
 def write_roster(path, students):
-    """The students as CSV, written by the collection's own ``roster_to_csv``."""
+    """The students as a roster file of the kind its extension says: CSV by ``roster_to_csv``, YAML, JSON."""
     with open(path, 'w', encoding='utf-8') as handle:
-        handle.write(roster_to_csv(students))
+        if path.endswith('.csv'):
+            handle.write(roster_to_csv(students))
+        elif path.endswith('.json'):
+            json.dump(students, handle)
+        else:
+            yaml.dump(students, handle, Dumper=getattr(yaml, 'CSafeDumper', yaml.SafeDumper), sort_keys=False)
     return path
+
+
+def without_passwords(students):
+    """Entries as a GitOps roster keeps them: the accounts' first passwords are not in git."""
+    return [dict((key, value) for key, value in entry.items() if key != 'password') for entry in students]
+
+
+def controller_cases(workdir, students, concurrency):
+    """``(label, tasks)``: the same roster given to the task in each way a playbook can."""
+    base = os.path.join(workdir, 'controller')
+    paths = dict((kind, write_roster('%s.%s' % (base, kind), students)) for kind in ('yml', 'json', 'csv'))
+    task = {'concurrency': concurrency}
+    return [
+        ('users: written in the playbook', [{'name': 'roster', 'testpress.lms.testpress_roster': dict(task, users=students)}]),
+        ("users: lookup('file') | from_yaml", [{'name': 'roster', 'testpress.lms.testpress_roster': dict(
+            task, users="{{ lookup('ansible.builtin.file', '%s') | ansible.builtin.from_yaml }}" % paths['yml'])}]),
+        ('src: YAML', roster_task(paths['yml'], concurrency)),
+        ('src: JSON', roster_task(paths['json'], concurrency)),
+        ('src: CSV', roster_task(paths['csv'], concurrency)),
+    ], paths['yml']
 
 
 class Bench:
@@ -101,31 +177,55 @@ class Bench:
         self.workdir = tempfile.mkdtemp(prefix='testpress-bench-run-')
         self.rows = []
 
-    def run(self, label, users, playbook, concurrency, check=False):
-        path = os.path.join(self.workdir, 'play.yml')
-        with open(path, 'w', encoding='utf-8') as handle:
-            yaml.safe_dump(playbook, handle, sort_keys=False)
-        command = [sys.executable, '-c', PEAK_RSS, os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), path]
+    def run(self, label, users, playbook, concurrency, check=False, extra_args=()):
+        """One ansible-playbook run of ``playbook`` (plays, or the path of a playbook file)."""
+        path = playbook
+        if not isinstance(playbook, str):
+            path = os.path.join(self.workdir, 'play.yml')
+            with open(path, 'w', encoding='utf-8') as handle:
+                yaml.safe_dump(playbook, handle, sort_keys=False)
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), path] + list(extra_args)
         if check:
             command.append('--check')
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                    ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
-                   ANSIBLE_LOCAL_TEMP=os.path.join(self.workdir, 'tmp'))
+                   ANSIBLE_LOCAL_TEMP=os.path.join(self.workdir, 'tmp'), TESTPRESS_URL=self.sim.url,
+                   TESTPRESS_USERNAME=ADMIN['api_username'], TESTPRESS_PASSWORD=ADMIN['api_password'])
+        return self.measure(label, users, command, env, concurrency)
+
+    def run_module(self, label, users, module_args, concurrency):
+        """The roster module on its own, as Ansible would start it, with no Ansible around it."""
+        path = os.path.join(self.workdir, 'module_args.json')
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
+        command = [sys.executable, '-m', 'ansible_collections.testpress.lms.plugins.modules.testpress_roster', path]
+        return self.measure(label, users, command, dict(os.environ, PYTHONPATH=COLLECTIONS), concurrency, module_root=True)
+
+    def measure(self, label, users, command, env, concurrency, module_root=False):
         start_log = len(self.sim.log)
         start = time.perf_counter()
-        done = subprocess.run(command, env=env, stderr=subprocess.PIPE, text=True, check=False)
+        with subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+            watch = Watch(proc.pid, module_root)
+            watch.start()
+            error = proc.communicate()[1]
         seconds = time.perf_counter() - start
+        watch.done.set()
+        watch.join()
         log = self.sim.log[start_log:]
         # The login is a call (it is in the floor) but not a write to the institute.
         writes = sum(1 for entry in log if entry['method'] in ('POST', 'PUT', 'DELETE') and entry['path'] != LOGIN)
         reads = len(log) - writes
         floor = (reads + writes) * self.args.latency / concurrency
+        module_seconds = watch.module_seconds()
         row = {'case': label, 'users': users, 'seconds': seconds, 'per_user': seconds / users, 'reads': reads,
-               'writes': writes, 'floor': floor, 'rss_mb': int(done.stderr.strip().splitlines()[-1]) / 1024,
-               'rc': done.returncode}
+               'writes': writes, 'floor': floor, 'module_seconds': module_seconds,
+               'controller_seconds': seconds - module_seconds if not module_root else 0.0,
+               'controller_mb': watch.peaks['controller'] / 1024, 'module_mb': watch.peaks['module'] / 1024,
+               'rss_mb': max(watch.peaks.values()) / 1024, 'rc': proc.returncode}
         self.rows.append(row)
-        print('%-46s %6d %8.1f %9.4f %7d %7d %8.1f %6.0f %s' % (
-            label, users, seconds, row['per_user'], reads, writes, floor, row['rss_mb'], '' if done.returncode == 0 else 'FAILED'),
+        print('%-46s %6d %8.1f %9.4f %7d %7d %8.1f %8.1f %7.1f %6.0f %6.0f %s' % (
+            label, users, seconds, row['per_user'], reads, writes, floor, module_seconds, row['controller_seconds'],
+            row['controller_mb'], row['module_mb'], '' if proc.returncode == 0 else 'FAILED ' + error.strip()[-300:]),
             flush=True)
         return row
 
@@ -134,46 +234,89 @@ class Bench:
         self.sim.faults['latency'] = self.args.latency
 
 
+def shipped_audit(bench, size, roster_file, concurrency):
+    """playbooks/audit.yml over ``roster_file``, and the module on its own with the arguments that play gives it."""
+    with open(os.path.join(REPO, 'playbooks', 'vars', 'roster.yml'), encoding='utf-8') as handle:
+        options = yaml.safe_load(handle)
+    with open(roster_file, encoding='utf-8') as handle:
+        users = yaml.load(handle, Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
+    report_dir = os.path.join(bench.workdir, 'reports')
+    shipped = bench.run('playbooks/audit.yml, a YAML roster', size, os.path.join(REPO, 'playbooks', 'audit.yml'),
+                        concurrency, extra_args=['-e', 'roster_file=%s' % roster_file, '-e', 'report_dir=%s' % report_dir])
+    module_args = dict(ADMIN, api_url=bench.sim.url, users=users, membership=options['roster_membership'],
+                       unlisted_users=options['roster_unlisted_users'], protected_users=options['roster_protected_users'],
+                       max_removals=options['roster_max_removals'], _ansible_check_mode=True)
+    own = bench.run_module('the same audit: the module on its own', size, module_args, concurrency)
+    return shipped, own
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--latency', type=float, default=0.02)
     parser.add_argument('--concurrency', type=int, default=8)
     parser.add_argument('--loop-users', type=int, default=50)
     parser.add_argument('--sizes', default='1000,10000')
+    parser.add_argument('--only', default='loops,sizes,controller',
+                        help='which parts to run: loops, sizes (create, rerun, audit), controller')
     parser.add_argument('--json', help='also write the rows to this file')
     args = parser.parse_args()
+    only = set(args.only.split(','))
     bench = Bench(args)
     url = bench.sim.url
     sizes = [int(size) for size in args.sizes.split(',')]
+    size = sizes[-1]
     print('machine: %s, %d cores, Python %s; latency %.0f ms per call; roster concurrency %d'
           % (platform.machine(), os.cpu_count(), platform.python_version(), args.latency * 1000, args.concurrency))
-    print('%-46s %6s %8s %9s %7s %7s %8s %6s' % ('case', 'users', 'wall s', 's/user', 'reads', 'writes', 'floor s', 'RSS MB'))
+    print('%-46s %6s %8s %9s %7s %7s %8s %8s %7s %6s %6s' % (
+        'case', 'users', 'wall s', 's/user', 'reads', 'writes', 'floor s', 'module s', 'ctl s', 'ctl MB', 'mod MB'))
 
-    loop = [student(number) for number in range(args.loop_users)]
-    bench.fresh()
-    modules = bench.run('loop: testpress_user + testpress_user_batches', len(loop), play(loop_of_modules(loop), url), 1)
-    bench.fresh()
-    bench.run('loop: ansible.builtin.uri creates', len(loop), play(loop_of_uri(loop, url), url), 1)
+    if 'loops' in only:
+        loop = [student(number) for number in range(args.loop_users)]
+        bench.fresh()
+        modules = bench.run('loop: testpress_user + testpress_user_batches', len(loop), play(loop_of_modules(loop), url), 1)
+        bench.fresh()
+        bench.run('loop: ansible.builtin.uri creates', len(loop), play(loop_of_uri(loop, url), url), 1)
 
-    for size in sizes:
-        roster = write_roster(os.path.join(bench.workdir, 'roster-%d.csv' % size), [student(number) for number in range(size)])
+    summary = []
+    for number_of_students in sizes if 'sizes' in only or 'controller' in only else []:
+        if 'sizes' not in only and number_of_students != size:
+            continue
+        roster = write_roster(os.path.join(bench.workdir, 'roster-%d.csv' % number_of_students),
+                              [student(number) for number in range(number_of_students)])
         roster_play = play(roster_task(roster, args.concurrency), url)
         bench.fresh()
-        created = bench.run('testpress_roster: create %d' % size, size, roster_play, args.concurrency)
-    rerun = bench.run('testpress_roster: no-op rerun %d' % size, size, roster_play, args.concurrency)
-    with bench.sim._lock:
-        for number in range(0, size, 100):
-            bench.sim._by_username['bench-%05d' % number]['last_name'] = 'Drifted'
-    audit = bench.run('testpress_roster: check-mode audit %d, 1%% drift' % size, size, roster_play, args.concurrency,
-                      check=True)
+        created = bench.run('testpress_roster: create %d' % number_of_students, number_of_students, roster_play,
+                            args.concurrency)
+    if 'sizes' in only:
+        rerun = bench.run('testpress_roster: no-op rerun %d' % size, size, roster_play, args.concurrency)
+        with bench.sim._lock:
+            for number in range(0, size, 100):
+                bench.sim._by_username['bench-%05d' % number]['last_name'] = 'Drifted'
+        audit = bench.run('testpress_roster: check-mode audit %d, 1%% drift' % size, size, roster_play, args.concurrency,
+                          check=True)
+        if 'loops' in only:
+            summary.append('roster s/user vs the module loop: %.0fx faster (target >= 100x)'
+                           % (modules['per_user'] / created['per_user']))
+        summary.append('create vs floor: %.2fx; no-op vs floor: %.2fx (target <= 1.5x)'
+                       % (created['seconds'] / created['floor'], rerun['seconds'] / rerun['floor']))
+        summary.append('no-op rerun writes: %d (target 0); audit of %d: %.1f s (target < 60 s); peak RSS %.0f MB '
+                       '(target < 300 MB)' % (rerun['writes'], size, audit['seconds'],
+                                              max(row['rss_mb'] for row in bench.rows if row['users'] == size)))
+
+    if 'controller' in only:
+        cases, yaml_roster = controller_cases(bench.workdir, without_passwords([student(number) for number in range(size)]),
+                                              args.concurrency)
+        ways = dict((label, bench.run(label, size, play(tasks, url), args.concurrency, check=True)) for label, tasks in cases)
+        shipped, own = shipped_audit(bench, size, yaml_roster, args.concurrency)
+        by_src = ways['src: YAML']
+        summary.append('src: YAML on the controller: %.1f s (target <= 3 s), %.0f MB (target <= 150 MB)'
+                       % (by_src['controller_seconds'], by_src['controller_mb']))
+        summary.append('playbooks/audit.yml: %.1f s, the module on its own %.1f s: %.2fx (target <= 1.15x)'
+                       % (shipped['seconds'], own['seconds'], shipped['seconds'] / own['seconds']))
     bench.sim.stop()
 
     print()
-    print('roster s/user vs the module loop: %.0fx faster (target >= 100x)' % (modules['per_user'] / created['per_user']))
-    print('create vs floor: %.2fx; no-op vs floor: %.2fx (target <= 1.5x)'
-          % (created['seconds'] / created['floor'], rerun['seconds'] / rerun['floor']))
-    print('no-op rerun writes: %d (target 0); audit of %d: %.1f s (target < 60 s); peak RSS %.0f MB (target < 300 MB)'
-          % (rerun['writes'], size, audit['seconds'], max(row['rss_mb'] for row in bench.rows[2:])))
+    print('\n'.join(summary))
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as handle:
             json.dump(bench.rows, handle, indent=2)
