@@ -61,6 +61,84 @@ class _LineLoader(SafeLoader):  # pylint: disable=too-many-ancestors
         return super().construct_document(node)
 
 
+class _Unusual(Exception):
+    """YAML that the quick reader leaves to the full loader: explicit tags, merge keys, several documents."""
+
+
+# The first characters of a plain scalar that the safe loader may read as something other than text (a number,
+# a boolean, null, a date, a merge key); every other plain scalar is text as it stands.
+NOT_PLAIN_TEXT = re.compile(r'[-+.0-9yYnNtTfFoO~<=]')
+TEXT_TAG = 'tag:yaml.org,2002:str'
+MERGE_TAG = 'tag:yaml.org,2002:merge'
+
+
+def _scalar(loader, event):
+    if event.tag not in (None, '!'):
+        raise _Unusual()
+    value = event.value
+    if not event.implicit[0]:
+        return value
+    if not value:
+        return None
+    if not NOT_PLAIN_TEXT.match(value):
+        return value
+    tag = loader.resolve(yaml.ScalarNode, value, event.implicit)
+    if tag == MERGE_TAG:
+        raise _Unusual()
+    return value if tag == TEXT_TAG else loader.construct_object(yaml.ScalarNode(tag, value, style=event.style), deep=True)
+
+
+def _quick_yaml(text):
+    """``(data, lines)`` of a YAML document read from the parser's events, as the safe loader reads it, without
+    building its node tree: at 10,000 entries a fifth of the time. ``lines``: the line of each top-level item."""
+    loader = _LineLoader(text)
+    try:
+        stack, anchors, lines, root = [], {}, [], None
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                if event.tag not in (None, '!'):
+                    raise _Unusual()
+                container = {} if kind is yaml.MappingStartEvent else []
+                if len(stack) == 1 and isinstance(stack[0][0], list):
+                    lines.append(event.start_mark.line + 1)
+                if event.anchor:
+                    anchors[event.anchor] = container
+                stack.append([container, None])
+                continue
+            if kind is yaml.ScalarEvent:
+                item = _scalar(loader, event)
+                if event.anchor:
+                    anchors[event.anchor] = item
+            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                item = stack.pop()[0]
+            elif kind is yaml.AliasEvent:
+                item = anchors[event.anchor]
+            elif kind is yaml.DocumentEndEvent:
+                if not isinstance(loader.peek_event(), yaml.StreamEndEvent):
+                    raise _Unusual()
+                return root, lines
+            elif kind is yaml.StreamEndEvent:
+                return root, lines
+            else:
+                continue
+            if not stack:
+                root = item
+            elif isinstance(stack[-1][0], list):
+                stack[-1][0].append(item)
+            elif stack[-1][1] is None:
+                stack[-1][1] = (item,)
+            else:
+                try:
+                    stack[-1][0][stack[-1][1][0]] = item
+                except TypeError:  # an unhashable key: the full loader says so
+                    raise _Unusual() from None
+                stack[-1][1] = None
+    finally:
+        loader.dispose()
+
+
 class RosterFile:
     """The entries of one roster file, and where each came from, to name it in messages."""
 
@@ -113,10 +191,20 @@ def _text(path, name):
         raise RosterFileError('%s: cannot be read: %s' % (name, err.strerror)) from None
 
 
-def _load_yaml(text, name):
+def _full_yaml(text):
     loader = _LineLoader(text)
     try:
         return loader.get_single_data(), loader.lines
+    finally:
+        loader.dispose()
+
+
+def _load_yaml(text, name):
+    try:
+        try:
+            return _quick_yaml(text)
+        except _Unusual:
+            return _full_yaml(text)
     except yaml.MarkedYAMLError as err:
         # The problem and where, without the snippet of the line PyYAML adds: it could hold a password.
         mark = err.problem_mark or err.context_mark
@@ -124,8 +212,6 @@ def _load_yaml(text, name):
         raise RosterFileError('%s%s: not valid YAML: %s' % (name, where, err.problem or err.context)) from None
     except yaml.YAMLError as err:
         raise RosterFileError('%s: not valid YAML: %s' % (name, type(err).__name__)) from None
-    finally:
-        loader.dispose()
 
 
 def read_roster(path, name):

@@ -23,10 +23,12 @@ playbooks/audit.yml over the YAML file, beside the module run on its own (no Ans
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +39,7 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = tempfile.mkdtemp(prefix='testpress-bench-')
+atexit.register(shutil.rmtree, COLLECTIONS, True)
 os.makedirs(os.path.join(COLLECTIONS, 'ansible_collections', 'testpress'))
 os.symlink(REPO, os.path.join(COLLECTIONS, 'ansible_collections', 'testpress', 'lms'))
 sys.path.insert(0, COLLECTIONS)
@@ -175,6 +178,7 @@ class Bench:
         self.args = args
         self.sim = Simulator().start()
         self.workdir = tempfile.mkdtemp(prefix='testpress-bench-run-')
+        atexit.register(shutil.rmtree, self.workdir, True)
         self.rows = []
 
     def run(self, label, users, playbook, concurrency, check=False, extra_args=()):

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, Testpress LMS collection contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The roster file reader's YAML: read as the safe loader reads it, each top-level entry's line noted."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import (
+    RosterFile,
+    RosterFileError,
+    _load_yaml,
+    dump_roster,
+    parse_mode,
+)
+
+SAMPLES = [
+    '- {a: 1, b: [1, 2, x], c: null, d: ~, e: , f: yes, g: 2020-01-01, h: "1", i: 1.5, j: 0x1F, k: .inf}\n',
+    '- username: asha\n  batches: [UPSC Morning Batch, 27]\n  is_active: off\n  zip: 600001\n  phone: "+91 98400"\n',
+    '- &base {city: Chennai, state_code: IN-TN}\n- *base\n',
+    '- {<<: {city: Chennai, zip: "1"}, zip: "2"}\n',
+    '- a: !!str 1\n',
+    '---\n- a\n...\n',
+    '[]\n',
+    '',
+    '- "quoted: yes"\n- \'single\'\n- plain text with: colon inside? no\n',
+    '- |\n  a block\n  of text\n- >\n  folded\n  text\n',
+    '- {yes: no, 1: 2, null: ~}\n',
+    '- Null\n- NULL\n- True\n- On\n- -1\n- +1\n- .5\n- 1_000\n- 1:30\n- 2001-12-14t21:59:43.10-05:00\n- =\n',
+    '- {a: 1}\n---\n- {b: 2}\n',
+]
+
+
+@pytest.mark.parametrize('text', SAMPLES)
+def test_yaml_reads_as_the_safe_loader_reads_it(text):
+    try:
+        expected = yaml.safe_load(text)
+    except yaml.YAMLError:
+        with pytest.raises(RosterFileError, match='not valid YAML'):
+            _load_yaml(text, 'roster.yml')
+        return
+    assert _load_yaml(text, 'roster.yml')[0] == expected
+
+
+def test_yaml_notes_the_line_of_each_entry():
+    text = '# a comment\n- username: asha\n  city: Chennai\n\n- username: ravi\n- {username: meena}\n'
+    entries, lines = _load_yaml(text, 'roster.yml')
+    assert [entry['username'] for entry in entries] == ['asha', 'ravi', 'meena'] and lines == [2, 5, 6]
+    roster = RosterFile('roster.yml', entries, lines=lines)
+    assert roster.name_entries('users[1] (ravi): bad; first at users[0]') == \
+        'roster.yml, entry 2 at line 5 (ravi): bad; first at roster.yml, entry 1 at line 2'
+
+
+def test_a_yaml_error_names_the_line_and_not_its_text():
+    with pytest.raises(RosterFileError) as raised:
+        _load_yaml('- username: asha\n  password: Hunter2-prod: oops\n', 'roster.yml')
+    assert 'roster.yml, line 2' in str(raised.value) and 'Hunter2' not in str(raised.value)
+
+
+TEXT = st.text(st.characters(blacklist_categories=('Cs',)), max_size=12)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10 ** 6, 10 ** 6), TEXT, st.dates(),
+                    st.floats(allow_nan=False, width=32))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                       st.dictionaries(TEXT, inner, max_size=3)), max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(TEXT, VALUES, max_size=4), max_size=4), st.booleans())
+def test_any_dumped_yaml_reads_back_as_the_safe_loader_reads_it(entries, flow):
+    text = yaml.safe_dump(entries, default_flow_style=flow, allow_unicode=True)
+    assert _load_yaml(text, 'roster.yml')[0] == yaml.safe_load(text)
+
+
+def test_a_written_yaml_roster_reads_back():
+    entries = [{'username': 'asha', 'birth_date': '2007-04-12', 'zip': '600001', 'is_active': True,
+                'batches': ['UPSC Morning Batch', 27], 'custom_fields': {'Roll Number': '2026-041'}}]
+    assert _load_yaml(dump_roster(entries, 'yaml'), 'roster.yml')[0] == entries
+    assert not isinstance(_load_yaml(dump_roster(entries, 'yaml'), 'roster.yml')[0][0]['birth_date'], datetime.date)
+
+
+@pytest.mark.parametrize('given_mode, expected', [('0640', 0o640), ('600', 0o600), (0o644, 0o644), (None, None)])
+def test_modes(given_mode, expected):
+    assert parse_mode(given_mode) == expected
+
+
+def test_a_symbolic_mode_is_refused():
+    with pytest.raises(RosterFileError, match='octal'):
+        parse_mode('u=rw')
