@@ -52,7 +52,7 @@ help:
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
 	@echo "make sanity-core-2.16  the same with ansible-core 2.16's ansible-test (sanity-core-2.21: 2.21's, on Python 3.12)"
 	@echo "make crash-loop   kill testpress_roster 5 times while it creates 2,000 students; the rerun must converge"
-	@echo "make bench        benchmark testpress_roster against per-student loops (20 ms latency; prints a table)"
+	@echo "make bench        benchmark testpress_roster against per-student loops (20 ms latency) and under the API's throttle (prints tables)"
 	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
 	@echo "make build        build the collection artifact into .build/dist (tracked files only), then galaxy-importer over it"
 	@echo "make ee           make build, then write the execution environment's build context into .build/ee"
@@ -114,6 +114,7 @@ $(CORE_SANITY): sanity-core-%: venv
 # Figures, not a pass/fail: BENCH_ARGS="--sizes 1000" for a shorter run.
 bench: venv
 	"$(BIN)/python" tests/bench/bench_roster.py $(BENCH_ARGS)
+	"$(BIN)/python" tests/bench/bench_throttle.py $(BENCH_THROTTLE_ARGS)
 
 # The long form of tests/integration/test_crash_resume.py (its short form runs in make test).
 crash-loop: venv

@@ -30,11 +30,12 @@ import random
 import threading
 import time
 
-# The send rate after a 429: this share of the rate at which calls were accepted just before.
-DECREASE = 0.85
+# The send rate after a 429: this share of the rate at which calls were accepted in the second before.
+DECREASE = 0.95
 # While calls succeed at the paced rate, it rises by this share of the rate set at the last 429, per
-# second: from DECREASE back to the server's rate in about (1 - DECREASE) / INCREASE = 15 s.
-INCREASE = 0.01
+# second: from DECREASE back to the server's rate in about (1 - DECREASE) / INCREASE = 33 s. Slow, since
+# every 429 holds the whole run for its Retry-After (at least 1 s as Django REST framework rounds it).
+INCREASE = 0.0015
 # The rate is never lowered below this: a quota lower still is kept by the gate (each 429's Retry-After).
 MIN_RATE = 1.0
 # A bare 429 (no Retry-After) holds the gate 1 s, then 2, 4, ... up to this, while 429s follow each other.
