@@ -155,3 +155,12 @@ def test_the_examples_run(simulator, run_playbook, module_examples):
     assert run.result('Stop when a check the roster needs failed')['_status'] == 'ok'
     assert 'an audit takes about' in run.result('Say how long an audit of this institute takes')['msg']
     only_reads(run)
+
+
+@pytest.mark.parametrize('retry_after', [True, False])
+def test_a_throttled_institute_passes_every_check_at_its_pace(simulator, run_playbook, retry_after):
+    simulator.configure(throttle_rate='4/s', throttle_retry_after=retry_after)
+    run = run_playbook([preflight()])
+    assert [check['name'] for check in run.result('preflight')['checks'] if not check['ok']] == []
+    assert simulator.counts()['throttled'] > 0
+    only_reads(run)
