@@ -13,6 +13,7 @@ import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils import _assumptions as assumptions
 from ansible_collections.testpress.lms.plugins.module_utils import _errors
+from ansible_collections.testpress.lms.plugins.module_utils._api import ASSUMED
 from ansible_collections.testpress.lms.plugins.module_utils import _preflight as preflight
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 
@@ -200,6 +201,13 @@ def test_api_behaviour_cites_every_check_and_every_assumption_has_a_check_or_nee
     unchecked = [bullet for bullet in bullets if '**Assumption**' in bullet and not re.search(r'\[check\s+`', bullet)
                  and 'only a write confirms' not in bullet.lower() and 'No check' not in bullet]
     assert unchecked == []
+
+
+
+def test_every_section_an_error_cites_is_a_heading_of_api_behaviour():
+    headings = re.findall(r'^## (.+?)(?: \(.*)?$', API_BEHAVIOUR.read_text(encoding='utf-8'), re.MULTILINE)
+    assert {'Connection', 'Users', 'Memberships', 'The roster and exports'} <= set(headings)
+    assert set(section for _what, section in ASSUMED.values()) <= set(headings)
 
 
 class FakeClient:
