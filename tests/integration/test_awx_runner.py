@@ -7,8 +7,7 @@
 The private data directory is laid out as AWX lays out a job: ``project/`` (the checked-out project),
 ``inventory/hosts``, ``env/envvars`` (what the job's credentials inject) and ``env/extravars`` (the job's extra
 variables). The connection is docs/awx/credential_type_injectors.yml rendered as AWX renders a credential's
-injectors: in a Jinja2 sandbox, a field left empty out of the namespace (so the injectors' ``default('')`` gives
-""), a boolean field never set given as False. The audit writes nothing; the roster creates the example
+injectors (tests/awx_credential.py). The audit writes nothing; the roster creates the example
 institute and its rerun writes nothing; no secret reaches the job's output or its events (AWX stores both).
 """
 
@@ -23,26 +22,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ansible_collections.testpress.lms.tests.awx_credential import injected_env
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-AWX = REPO_ROOT / 'docs' / 'awx'
 BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = 'admin-pass'
 INITIAL_PASSWORD = 'First-Login-2026!'
 EXAMPLE = ('asha', 'ravi', 'meena', 'kiran')
-
-
-def injected_env(inputs):
-    """The environment AWX injects for a credential of the Testpress type with these inputs."""
-    fields = yaml.safe_load((AWX / 'credential_type_inputs.yml').read_text(encoding='utf-8'))['fields']
-    injectors = yaml.safe_load((AWX / 'credential_type_injectors.yml').read_text(encoding='utf-8'))
-    namespace = dict((name, value) for name, value in inputs.items() if isinstance(value, bool) or len(value))
-    for field in fields:
-        if field['type'] == 'boolean' and field['id'] not in inputs:
-            namespace[field['id']] = False
-    sandbox = ImmutableSandboxedEnvironment()
-    return dict((name, sandbox.from_string(template).render(**namespace)) for name, template in injectors['env'].items())
 
 
 @pytest.fixture
@@ -55,8 +42,7 @@ def job(simulator, tmp_path):
     (data / 'inventory' / 'hosts').write_text(
         'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable, encoding='utf-8')
     # The credential as an admin fills it in: a login, the token field left empty, certificates verified.
-    credential = {'url': simulator.url, 'username': 'admin', 'password': ADMIN_PASSWORD, 'token': '',
-                  'validate_certs': True}
+    credential = {'url': simulator.url, 'username': 'admin', 'password': ADMIN_PASSWORD, 'token': ''}
     envvars = injected_env(credential)
     assert envvars['TESTPRESS_TOKEN'] == '' and envvars['TESTPRESS_VALIDATE_CERTS'] == 'True'
     # A second credential (or the execution environment) gives the first password and the collection.
