@@ -130,6 +130,6 @@ class TestpressAPI:
             if kind not in ASSUMED or err.status not in NOT_SERVED:
                 raise
             what, section = ASSUMED[kind]
-            raise AssumptionError(err.method, err.path, err.status, '%s; the collection assumes the institute serves %s '
-                                   'here (docs/api-behaviour.md, section %s), and this one does not'
-                                   % (err.message, what, section)) from None
+            message = ('%s; the collection assumes the institute serves %s here (docs/api-behaviour.md, section %s), '
+                       'and this one does not' % (err.message, what, section))
+            raise AssumptionError(err.method, err.path, err.status, message) from None

@@ -26,6 +26,7 @@ tests run on a fake clock.
 from __future__ import annotations
 
 import collections
+import math
 import random
 import threading
 import time
@@ -84,7 +85,7 @@ def retry_after_seconds(value):
         seconds = float(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, seconds) if seconds == seconds else None
+    return None if math.isnan(seconds) else max(0.0, seconds)
 
 
 def backoff_delay(attempt, base=BACKOFF, cap=MAX_BACKOFF, uniform=random.uniform):

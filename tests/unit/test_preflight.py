@@ -203,7 +203,6 @@ def test_api_behaviour_cites_every_check_and_every_assumption_has_a_check_or_nee
     assert unchecked == []
 
 
-
 def test_every_section_an_error_cites_is_a_heading_of_api_behaviour():
     headings = re.findall(r'^## (.+?)(?: \(.*)?$', API_BEHAVIOUR.read_text(encoding='utf-8'), re.MULTILINE)
     assert {'Connection', 'Users', 'Memberships', 'The roster and exports'} <= set(headings)
