@@ -41,6 +41,10 @@ def judge_user_list(page, api_url):
     if not isinstance(page, dict) or not isinstance(page.get('results'), list):
         return False, 'the answer is not a page of accounts (no results list)', None
     results, count, next_url = page['results'], page.get('count'), page.get('next')
+    for record in results:
+        if not isinstance(record, dict) or not _is_int(record.get('id')) or not isinstance(record.get('username'), str):
+            return False, 'an account of the page has no id or no username: %r' % (
+                sorted(record) if isinstance(record, dict) else record,), None
     if not _is_int(count):
         return False, 'the page has no count of accounts: the audit cannot size the list', None
     if next_url is not None and not isinstance(next_url, str):

@@ -53,6 +53,8 @@ def test_next_links_elsewhere_or_unnumbered_are_noted_not_failed():
 @pytest.mark.parametrize('answer, problem', [
     ([], 'not a page of accounts'),
     ({'results': [], 'count': None}, 'no count of accounts'),
+    ({'results': ['asha'], 'count': 1}, "an account of the page has no id or no username: 'asha'"),
+    ({'results': [{'username': 'asha'}], 'count': 1}, "no id or no username: ['username']"),
     ({'results': [], 'count': 3, 'next': 7}, 'the next link is not a URL'),
     (page(45, next_url=None), 'count says 45 accounts but the first page holds 20 and has no next link'),
 ])
@@ -270,6 +272,13 @@ def institute():
             'batches/7': [{'id': 21, 'name': 'UPSC'}], 'courses/7': [{'id': 278, 'title': 'TD', 'slug': 'td'}],
             'subscriptions/7': [{'id': 5001, 'batch': {'id': 21, 'name': 'UPSC'}, 'expires': None}],
             'search/batches': [{'id': 21, 'name': 'UPSC'}], 'search/courses': [{'id': 278, 'title': 'TD', 'slug': 'td'}]}
+
+
+def test_a_concurrency_out_of_range_fails_before_any_call():
+    client = FakeClient(institute())
+    with pytest.raises(_errors.InputError, match='concurrency must be between 1 and 32, got 0'):
+        preflight.run_preflight(FakeModule(FakeAPI(client), concurrency=0))
+    assert client.calls == []
 
 
 def test_the_preflight_reads_with_a_read_only_client_and_reports_every_check():
