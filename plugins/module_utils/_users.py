@@ -137,7 +137,8 @@ class UserSpec:
 
     def check_creatable(self):
         if not self.password and not self.auto_generate_password:
-            raise InputError('password is required to create user %r (or set auto_generate_password)' % self.username)
+            raise InputError('password is required to create user %r (or set auto_generate_password; a roster also takes '
+                             'initial_password, or the TESTPRESS_INITIAL_PASSWORD environment variable)' % self.username)
 
     def create_body(self):
         """The create request; fields the API takes on update only follow in one update (UserPlan.apply)."""

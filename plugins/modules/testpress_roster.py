@@ -228,16 +228,16 @@ EXAMPLES = r'''
     api_url: "{{ testpress_url }}"
     api_username: "{{ testpress_admin }}"
     api_password: "{{ testpress_admin_password }}"
+    # The first password of each account this creates (from a vault); never sent to an existing account.
+    initial_password: "{{ initial_password }}"
     users:
       - username: asha
-        password: "{{ initial_password }}"
         first_name: Asha
         email: asha@example.com
         state_code: IN-TN
         batches: [UPSC Morning Batch]
         courses: [Master of Business Administration]
       - username: ravi
-        password: "{{ initial_password }}"
         first_name: Ravi
         batches: [NEET Morning Batch, 27]
         expires: "2031-03-31"
@@ -248,10 +248,11 @@ EXAMPLES = r'''
   testpress.lms.testpress_roster:
     api_url: "{{ testpress_url }}"
     api_token: "{{ testpress_token }}"
-    # Passwords stay out of git: new accounts get the first password from a vault or the environment.
-    users: >-
-      {{ lookup('ansible.builtin.file', 'rosters/example.yml') | ansible.builtin.from_yaml
-         | map('ansible.builtin.combine', {'password': initial_password}) }}
+    # A file beside the playbook, read on the controller as it is. Passwords stay out of git: Testpress
+    # makes the first password of each new account and mails it to the student.
+    src: rosters/example.yml
+    auto_generate_password: true
+    notify_credential: true
     membership: exact
     unlisted_users: deactivate
     protected_users: [admin, support]

@@ -91,6 +91,22 @@ def test_the_example_roster_from_yaml_or_csv_creates_the_same_institute(simulato
     assert rerun.writes == [] and not rerun.changed
 
 
+def test_without_an_initial_password_testpress_makes_and_mails_each_first_password(simulator, run_playbook):
+    applied = run_playbook(ROSTER, env={'TESTPRESS_INITIAL_PASSWORD': None})
+    assert applied.result('Bring the institute to the roster')['summary']['created'] == 4
+    assert sorted(simulator.notified) == sorted(EXAMPLE)
+    creates = [entry for entry in applied.writes if entry['path'] == '/api/v2.5/admin/users/']
+    assert len(creates) == 4 and not any('password' in entry['body'] for entry in creates)
+    assert all(entry['query'].get('auto_generate_password') == 'true' for entry in creates)
+
+
+def test_a_missing_first_password_names_the_variable_to_set(simulator, run_playbook):
+    failed = run_playbook(ROSTER, extra_vars={'roster_auto_generate_password': False},
+                          env={'TESTPRESS_INITIAL_PASSWORD': None}, expect_failure=True)
+    assert failed.writes == []
+    assert 'TESTPRESS_INITIAL_PASSWORD' in failed.result('Bring the institute to the roster')['msg']
+
+
 def test_the_yaml_and_csv_examples_hold_the_same_students(run_playbook):
     run = run_playbook([{'name': 'read', 'ansible.builtin.set_fact': {
         'from_csv': "{{ lookup('ansible.builtin.file', csv_file) | testpress.lms.roster_from_csv }}"}}],
