@@ -230,9 +230,12 @@ class TestpressClient:
             items.extend(page['results'])
         return items
 
+    def _secrets_of(self, body):
+        """The client's secrets and the password a call's body carries (an account being created)."""
+        return self.secrets + ([body.get('password')] if isinstance(body, dict) else [])
+
     def _error(self, method, path, status, message, body=None, kind=TestpressError):
-        secrets = self.secrets + ([body.get('password')] if isinstance(body, dict) else [])
-        return kind(method, urlsplit(path).path, status, scrub_and_cut(message, secrets, MESSAGE_LIMIT))
+        return kind(method, urlsplit(path).path, status, scrub_and_cut(message, self._secrets_of(body), MESSAGE_LIMIT))
 
     def pause(self, attempt):
         """Back off before a caller's own retry: a write sent again once a read showed it did not happen."""
@@ -352,7 +355,7 @@ class TestpressClient:
         except ValueError:
             answer, is_json = None, False
         said = (error_message(answer) if is_json else
-                summarise_body(content, response.headers.get('Content-Type'), self.secrets, complete))
+                summarise_body(content, response.headers.get('Content-Type'), self._secrets_of(call.body), complete))
         if call.path == LOGIN_PATH and status in (400, 401, 403):
             raise self._error(call.method, call.path, status, "the login of '%s' at %s was refused (%s): check api_username "
                               'and api_password' % (self._username, self.host, said), call.body)

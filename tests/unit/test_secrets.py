@@ -120,7 +120,8 @@ class EchoHandler(BaseHTTPRequestHandler):
             payload = json.dumps({'non_field_errors': ['Unable to log in with %s' % spelled]}).encode()
             content_type = 'application/json'
         else:
-            payload = ('<html><title>Denied %s</title><body>%s</body></html>' % (body['password'], spelled)).encode()
+            # A long title: the summary's cut of it falls in the middle of the password.
+            payload = ('<html><title>Denied %s%s</title><body>%s</body></html>' % ('x' * 68, body['password'], spelled)).encode()
             content_type = 'text/html'
         self.send_response(400)
         self.send_header('Content-Type', content_type)
@@ -144,6 +145,14 @@ def echo_server(request):
     thread.join()
 
 
+def assert_no_spelling(message, secret):
+    for how, echoed in echoes(secret).items():
+        assert echoed not in message, how
+    for spelling in spellings(secret):
+        assert spelling not in message
+        assert spelling[:4] not in message
+
+
 @pytest.mark.parametrize('secret', SECRETS)
 def test_a_server_echoing_the_password_in_every_spelling_leaks_none(echo_server, secret):
     client = TestpressClient(echo_server, username='admin', password=secret, max_retries=0)
@@ -151,7 +160,12 @@ def test_a_server_echoing_the_password_in_every_spelling_leaks_none(echo_server,
         client.get('/api/v2.5/admin/users/')
     message = str(caught.value)
     assert message.startswith("POST /api/v2.5/auth-token/: 400 the login of 'admin' at 127.0.0.1:")
-    for how, echoed in echoes(secret).items():
-        assert echoed not in message, how
-    for spelling in spellings(secret):
-        assert spelling not in message
+    assert_no_spelling(message, secret)
+
+
+@pytest.mark.parametrize('secret', SECRETS)
+def test_a_server_echoing_a_created_accounts_password_leaks_none(echo_server, secret):
+    client = TestpressClient(echo_server, token='a-token-1234', max_retries=0)
+    with pytest.raises(TestpressError) as caught:
+        client.post('/api/v2.5/admin/users/', {'username': 'new', 'password': secret})
+    assert_no_spelling(str(caught.value), secret)
