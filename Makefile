@@ -13,6 +13,10 @@ VENV ?= .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.requirements.stamp
 PYTEST_ARGS ?=
+# tests/unit mirrors plugins/; tests/integration runs playbooks; docs, packaging and the harness are checked apart.
+UNIT_DIRS := tests/unit tests/simulator/tests
+PLAYBOOK_DIRS := tests/integration tests/docs tests/packaging tests/harness
+TEST_DIRS := $(UNIT_DIRS) $(PLAYBOOK_DIRS)
 # pytest-xdist workers (each gets its own simulator); 0 = run in this process, one test at a time.
 PYTEST_WORKERS ?= auto
 PYTEST := "$(BIN)/python" -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=10
@@ -41,11 +45,11 @@ CORE_SANITY := $(addprefix sanity-core-,$(CORE_LEGS))
 
 help:
 	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
-	@echo "make test         pytest tests/unit tests/simulator/tests tests/integration, the ansible-core legs, lint, sanity (2.19, 2.16),"
+	@echo "make test         pytest (every test directory), the ansible-core legs, lint, sanity (2.19, 2.16),"
 	@echo "                  build + galaxy-importer (what CI runs)"
-	@echo "make pytest       pytest tests/unit tests/simulator/tests tests/integration in one run"
-	@echo "make unit         pytest tests/unit tests/simulator/tests"
-	@echo "make integration  pytest tests/integration (real ansible-playbook runs against the simulator)"
+	@echo "make pytest       pytest $(TEST_DIRS) in one run"
+	@echo "make unit         pytest $(UNIT_DIRS) (pure logic, the simulator's own tests)"
+	@echo "make integration  pytest $(PLAYBOOK_DIRS) (real ansible-playbook runs, docs, packaging, the harness)"
 	@echo "make test-cores   the core_matrix tests on ansible-core $(CORE_LEGS) (each in its venv under .build/)"
 	@echo "make reliability  check docs/reliability.md against the last pytest run (reliability-docs rewrites it)"
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
@@ -75,15 +79,15 @@ test: pytest reliability test-cores lint sanity $(addprefix sanity-core-,$(SANIT
 
 # pytest exits 5 when it collected nothing: that is not a pass. PYTEST_ARGS="-k name" selects tests.
 unit: venv
-	$(PYTEST) tests/unit tests/simulator/tests $(PYTEST_ARGS)
+	$(PYTEST) $(UNIT_DIRS) $(PYTEST_ARGS)
 
 integration: venv
-	$(PYTEST) tests/integration $(PYTEST_ARGS)
+	$(PYTEST) $(PLAYBOOK_DIRS) $(PYTEST_ARGS)
 
 # The JUnit XML feeds docs/reliability.md's table (scripts/reliability_report.py).
 pytest: venv
 	@mkdir -p .build
-	$(PYTEST) --junitxml=.build/junit.xml tests/unit tests/simulator/tests tests/integration $(PYTEST_ARGS)
+	$(PYTEST) --junitxml=.build/junit.xml $(TEST_DIRS) $(PYTEST_ARGS)
 
 test-cores: $(CORE_TESTS)
 

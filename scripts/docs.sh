@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Check the docs' cross references, then render the module reference (RST) from the
 # plugins' DOCUMENTATION/EXAMPLES/RETURN into docs/modules/ (committed), or into DEST.
-# The rendering is deterministic: tests/integration/test_docs_reference.py renders into a
+# The rendering is deterministic: tests/docs/test_docs_reference.py renders into a
 # temporary DEST and fails when docs/modules/ differs (run `make docs` and commit the result).
 #
 # Usage: scripts/docs.sh [DEST]

@@ -12,6 +12,7 @@
    - `simulator`: the Testpress API simulator (the `tests/simulator` package), one server per session,
      reset to its seed (state, log, faults, config) before each test.
    - `sim_env`: TESTPRESS_URL / TESTPRESS_USERNAME / TESTPRESS_PASSWORD for the simulator's admin.
+   - `run_playbook`, `module_examples`, `trap_users`: the playbook harness (tests/harness/playbook.py).
 """
 
 from __future__ import annotations
@@ -41,14 +42,18 @@ if COLLECTIONS_ROOT not in sys.path:
 os.environ["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
     p for p in (COLLECTIONS_ROOT, os.environ.get("ANSIBLE_COLLECTIONS_PATH")) if p)
 
-from ansible_collections.testpress.lms.tests.processes import leftovers, session_marker  # noqa: E402
+from ansible_collections.testpress.lms.tests.harness import ADMIN_PASSWORD, ADMIN_USERNAME  # noqa: E402
+from ansible_collections.testpress.lms.tests.harness.playbook import (  # noqa: E402,F401  fixtures for every test directory
+    _collections_root,
+    module_examples,
+    run_playbook,
+    trap_users,
+)
+from ansible_collections.testpress.lms.tests.harness.processes import leftovers, session_marker  # noqa: E402
 from ansible_collections.testpress.lms.tests.simulator import Simulator  # noqa: E402
 
 # Every process this session starts (ansible-playbook, its workers and modules, simulators) carries the marker.
 SESSION_MARKER = session_marker()
-
-ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "admin-pass"
 
 
 @pytest.fixture(scope="session")

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.testpress.lms.tests.awx_credential import injected_env
+from ansible_collections.testpress.lms.tests.harness.awx_credential import injected_env
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = 'admin-pass'
 INITIAL_PASSWORD = 'First-Login-2026!'

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from ansible_collections.testpress.lms.tests.processes import SESSION_VARIABLE, kill_tree, leftovers, survivors
+from ansible_collections.testpress.lms.tests.harness.processes import SESSION_VARIABLE, kill_tree, leftovers, survivors
 
 # A parent whose child leaves for a session of its own (as ansible-core's task workers do), and whose
 # grandchild sleeps: the shape of ansible-playbook -> worker -> module. Prints the two pids below it.

@@ -37,8 +37,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 GUIDE = REPO_ROOT / 'docs' / 'getting-started.md'
 FENCE = re.compile(r'^```\s*(\w*)\s*$')
 SKIP = re.compile(r'^<!--\s*docs-test:\s*skip\s*(?:\((.*)\))?\s*-->$')

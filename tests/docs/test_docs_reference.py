@@ -17,8 +17,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 COMMITTED = REPO_ROOT / 'docs' / 'modules'
 TOOL_VERSION = re.compile(r'^(\s*:antsibull-docs:).*$', re.M)
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
-
 import yaml
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def pinned_core(path):

@@ -14,12 +14,10 @@ audits of one roster answer the same question, and an audit answers for its appl
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 import pytest
 import yaml
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 GUIDE = REPO_ROOT / 'docs' / 'gitops.md'
 PLAYBOOKS = REPO_ROOT / 'playbooks'
 ROSTER_MODULE = 'testpress.lms.testpress_roster'

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 EE_FILE = 'execution-environment.yml'
 DEPRECATED_BASE = 'quay.io/ansible/ansible-runner'

@@ -19,8 +19,8 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 EXAMPLES = ['playbooks/rosters/example.csv', 'playbooks/rosters/example.yml']
 PERSONAL = 'username,email,phone\nmeena,meena@example.com,+91 98400 00000\n'

@@ -39,8 +39,8 @@ import pytest
 import yaml
 from ansible.playbook.block import Block
 from ansible.playbook.handler import Handler
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DOCS = sorted([REPO_ROOT / 'README.md'] + list((REPO_ROOT / 'docs').rglob('*.md')))
 MODULES = sorted(path.stem for path in (REPO_ROOT / 'plugins' / 'modules').glob('*.py'))
 COLLECTION = 'testpress.lms.'

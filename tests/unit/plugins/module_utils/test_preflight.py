@@ -7,7 +7,6 @@ checks' table (_preflight.py), and docs/api-behaviour.md citing every check."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,9 @@ from ansible_collections.testpress.lms.plugins.module_utils import _errors
 from ansible_collections.testpress.lms.plugins.module_utils._api import ASSUMED
 from ansible_collections.testpress.lms.plugins.module_utils import _preflight as preflight
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-API_BEHAVIOUR = Path(__file__).resolve().parents[2] / 'docs' / 'api-behaviour.md'
+API_BEHAVIOUR = REPO_ROOT / 'docs' / 'api-behaviour.md'
 API_URL = 'https://demo.testpress.in'
 USERS = API_URL + '/api/v2.5/admin/users/'
 

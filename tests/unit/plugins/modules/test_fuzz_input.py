@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import importlib
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -23,8 +22,9 @@ from ansible.module_utils.testing import patch_module_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-REPO = Path(__file__).resolve().parents[2]
-MODULES = sorted(path.stem for path in (REPO / 'plugins' / 'modules').glob('testpress_*.py'))
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
+
+MODULES = sorted(path.stem for path in (REPO_ROOT / 'plugins' / 'modules').glob('testpress_*.py'))
 CONNECTION = ('api_url', 'api_token', 'api_username', 'api_password', 'validate_certs', 'timeout', 'max_retries')
 WRITES = ('POST', 'PUT', 'DELETE')
 LOGIN = '/api/v2.5/auth-token/'
@@ -44,7 +44,7 @@ ITEMS = st.lists(st.one_of(NUMBER, TEXT, st.booleans(), st.none(), st.lists(TEXT
 
 def options_of(module):
     """The module's documented options (DOCUMENTATION agrees with the argument spec: ansible-test checks it)."""
-    source = (REPO / 'plugins' / 'modules' / (module + '.py')).read_text(encoding='utf-8')
+    source = (REPO_ROOT / 'plugins' / 'modules' / (module + '.py')).read_text(encoding='utf-8')
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ['DOCUMENTATION']:
             return yaml.safe_load(node.value.value).get('options') or {}

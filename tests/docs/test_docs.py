@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 MODULES = sorted(path.stem for path in (REPO_ROOT / 'plugins' / 'modules').glob('testpress_*.py'))
 
 

@@ -9,12 +9,12 @@ so an injector's ``default(true)`` can never apply to a boolean.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-AWX = Path(__file__).resolve().parent.parent / 'docs' / 'awx'
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
+
+AWX = REPO_ROOT / 'docs' / 'awx'
 INPUTS = yaml.safe_load((AWX / 'credential_type_inputs.yml').read_text(encoding='utf-8'))
 INJECTORS = yaml.safe_load((AWX / 'credential_type_injectors.yml').read_text(encoding='utf-8'))
 

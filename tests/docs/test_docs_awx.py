@@ -14,16 +14,14 @@ docs/awx.md must show the same YAML as the two files.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import connection_argument_spec
-from ansible_collections.testpress.lms.tests.awx_credential import INJECTORS, INPUTS, injected_env
+from ansible_collections.testpress.lms.tests.harness.awx_credential import INJECTORS, INPUTS, injected_env
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 # Environment variable -> the connection option that falls back to it.
 FALLBACKS = dict((name, option) for option, spec in connection_argument_spec().items()
                  for name in spec.get('fallback', (None, []))[1])

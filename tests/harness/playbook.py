@@ -40,15 +40,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.testpress.lms.tests.processes import kill_tree, survivors
+from ansible_collections.testpress.lms.tests.harness import ADMIN_PASSWORD, ADMIN_USERNAME, REPO_ROOT
+from ansible_collections.testpress.lms.tests.harness.processes import kill_tree, survivors
 
-HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent.parent
-CALLBACK_DIR = HERE / "callback_plugins"
+CALLBACK_DIR = Path(__file__).resolve().parent / "callback_plugins"
 CALLBACK_NAME = "testpress_results"
 RESULTS_ENV = "TESTPRESS_TEST_RESULTS"
-ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "admin-pass"
 LOGIN_PATH = "/api/v2.5/auth-token/"
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 RUN_TIMEOUT = int(os.environ.get("TESTPRESS_PLAYBOOK_TIMEOUT", "600"))

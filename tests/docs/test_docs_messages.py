@@ -36,11 +36,9 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
-
 import pytest
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 GUIDE = REPO_ROOT / 'docs' / 'troubleshooting.md'
 SOURCES = sorted((REPO_ROOT / 'plugins').rglob('*.py'))
 WILD = None

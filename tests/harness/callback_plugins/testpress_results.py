@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Test-harness callback: append every task result, in order, to a JSON-lines file.
 
-Used by the ``run_playbook`` fixture (tests/integration/conftest.py), which enables it with
+Used by the ``run_playbook`` fixture (tests/harness/playbook.py), which enables it with
 ANSIBLE_CALLBACK_PLUGINS / ANSIBLE_CALLBACKS_ENABLED and names the file in TESTPRESS_TEST_RESULTS.
 The default stdout callback keeps printing as usual.
 """
