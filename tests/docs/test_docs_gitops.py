@@ -9,13 +9,19 @@ The ``testpress.lms.testpress_roster`` task of each documented play and of its b
 options, in check mode alike, and every option whose value is plain data on both sides (after the bundled
 playbook's variables, from its ``vars`` and ``vars_files``, are looked up) has the same value. So the two
 audits of one roster answer the same question, and an audit answers for its apply.
+
+The guide's CI workflow keeps the apply credential away from every branch: no secret at the top, each job only
+the permissions it needs, the apply secret only in the apply job on a push to the default branch, and the
+pull-request audit with an audit-only credential, never the branch's own playbooks.
 """
 
 from __future__ import annotations
 
 import re
+
 import pytest
 import yaml
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 GUIDE = REPO_ROOT / 'docs' / 'gitops.md'
@@ -84,3 +90,34 @@ def test_the_documented_play_is_the_bundled_playbook(heading, playbook):
         if ours is not TEMPLATED and theirs is not TEMPLATED and ours != theirs:
             differences.append('%s: %r in the guide, %r in the playbook' % (option, ours, theirs))
     assert differences == [], '%s differ:\n%s' % (where, '\n'.join(differences))
+
+
+def documented_workflow():
+    """The GitHub Actions workflow of the guide (the ``yaml`` block with ``jobs``)."""
+    text = GUIDE.read_text(encoding='utf-8')
+    blocks = [yaml.safe_load(block.split('\n', 1)[1]) for block in text.split('```')[1::2] if block.startswith('yaml')]
+    (workflow,) = [block for block in blocks if isinstance(block, dict) and 'jobs' in block]
+    return workflow
+
+
+def secrets_of(value):
+    return set(re.findall(r'secrets\.(\w+)', yaml.safe_dump(value)))
+
+
+def test_the_documented_ci_hands_no_branch_the_apply_credential():
+    workflow = documented_workflow()
+    assert workflow['permissions'] == {} and not secrets_of(workflow.get('env'))
+    jobs = workflow['jobs']
+    holders = dict((name, job) for name, job in jobs.items() if 'TESTPRESS_PASSWORD' in secrets_of(job))
+    assert list(holders) == ['apply']
+    assert holders['apply']['environment'] == 'institute' and "github.event_name == 'push'" in holders['apply']['if']
+    audit = jobs['audit']
+    assert audit['environment'] != 'institute' and secrets_of(audit) <= {'TESTPRESS_URL', 'TESTPRESS_AUDIT_USERNAME',
+                                                                         'TESTPRESS_AUDIT_PASSWORD'}
+    # The audit runs the default branch's playbooks (pull_request_target); the branch gives its roster file alone.
+    assert 'pull_request_target' in workflow[True] and 'pull_request' not in workflow[True]
+    checkouts = [step for step in audit['steps'] if str(step.get('uses', '')).startswith('actions/checkout')]
+    assert all('head' not in str(step.get('with', {}).get('ref', '')) or step['with'].get('path') for step in checkouts)
+    # Only the job that holds no Testpress secret may write to the pull request.
+    writers = [name for name, job in jobs.items() if (job.get('permissions') or {}).get('pull-requests') == 'write']
+    assert writers and all(not secrets_of(jobs[name]) for name in writers)
