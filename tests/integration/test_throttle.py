@@ -13,7 +13,6 @@ created, no call fails, few are refused, and the run takes about what the rate a
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -36,17 +35,14 @@ def roster(users, name='roster', **options):
 def test_150_students_under_30_calls_a_second_converge_with_no_failure(simulator, run_playbook, retry_after):
     students = [student(number) for number in range(STUDENTS)]
     simulator.configure(throttle_rate='%d/s' % RATE, throttle_retry_after=retry_after)
-    started = time.monotonic()
     created = run_playbook([roster(students, concurrency=8)])
-    wall = time.monotonic() - started
     counts = simulator.counts()
     summary = created.result('roster')['summary']
     assert summary['created'] == STUDENTS and summary['failed'] == 0
     assert all(simulator.user('paced-%03d' % number) for number in range(STUDENTS))
     assert counts['throttled'] > 0, 'the throttle never refused a call: this test did not test it'
+    # How close to the rate the run keeps is measured by make bench (tests/bench/bench_throttle.py), not here.
     assert counts['throttled'] <= 0.15 * counts['served'], counts
-    # The run is paced by the throttle (within the rate, plus a module start of a few seconds).
-    assert wall <= 1.5 * counts['served'] / RATE + 10, (wall, counts)
 
     simulator.clear_log()
     rerun = run_playbook([roster(students, concurrency=8)])
@@ -72,10 +68,8 @@ def test_rate_limit_at_the_servers_rate_meets_no_429(simulator, run_playbook):
 
 def test_a_server_that_keeps_throttling_ends_the_task_after_max_throttle_wait(simulator, run_playbook):
     simulator.inject(429, retry_after=1, times=None, method='GET', path='/api/v2.5/admin/users/')
-    started = time.monotonic()
     run = run_playbook([{'name': 'john', 'testpress.lms.testpress_user': {'username': 'john', 'max_throttle_wait': 3}}],
                        expect_failure=True)
-    assert time.monotonic() - started < 30
     assert re.fullmatch(r'GET /api/v2\.5/admin/users/: 429 throttled \(HTTP 429\): the server kept throttling this call '
                         r'for 2(\.\d)? s and asks for 1 s more, past max_throttle_wait \(3 s\)', run.result('john')['msg'])
     assert run.writes == []
