@@ -43,7 +43,8 @@ os.environ["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
     p for p in (COLLECTIONS_ROOT, os.environ.get("ANSIBLE_COLLECTIONS_PATH")) if p)
 
 from ansible_collections.testpress.lms.tests.harness import ADMIN_PASSWORD, ADMIN_USERNAME  # noqa: E402
-from ansible_collections.testpress.lms.tests.harness.playbook import (  # noqa: E402,F401  fixtures for every test directory
+# The playbook harness's fixtures, offered to every test directory.
+from ansible_collections.testpress.lms.tests.harness.playbook import (  # noqa: E402,F401 pylint: disable=unused-import
     _collections_root,
     module_examples,
     run_playbook,

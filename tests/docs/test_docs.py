@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 MODULES = sorted(path.stem for path in (REPO_ROOT / 'plugins' / 'modules').glob('testpress_*.py'))

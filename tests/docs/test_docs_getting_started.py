@@ -37,6 +37,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 GUIDE = REPO_ROOT / 'docs' / 'getting-started.md'

@@ -37,6 +37,7 @@ from __future__ import annotations
 import ast
 import re
 import pytest
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 GUIDE = REPO_ROOT / 'docs' / 'troubleshooting.md'

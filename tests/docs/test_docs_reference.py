@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 COMMITTED = REPO_ROOT / 'docs' / 'modules'

@@ -39,6 +39,7 @@ import pytest
 import yaml
 from ansible.playbook.block import Block
 from ansible.playbook.handler import Handler
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 DOCS = sorted([REPO_ROOT / 'README.md'] + list((REPO_ROOT / 'docs').rglob('*.md')))

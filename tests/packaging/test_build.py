@@ -19,6 +19,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 BIN = Path(sys.executable).parent

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 BIN = Path(sys.executable).parent

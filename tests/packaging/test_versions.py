@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import sys
 import yaml
-from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
 
 def pinned_core(path):
