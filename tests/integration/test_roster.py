@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import collections
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
 
+from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
+
 MODULE = 'testpress.lms.testpress_roster'
 USERS = '/api/v2.5/admin/users/'
 SEEDED = ('admin', 'student0', 'john', 'johnny', 'jdoe')
-REPO = Path(__file__).resolve().parents[2]
 
 
 def roster(users, name='roster', **options):
@@ -219,7 +219,7 @@ def test_unlisted_delete_past_max_removals_fails_before_any_write(simulator, run
 def examples_playbook(tmp_path, name, examples):
     """The examples as a playbook beside a copy of playbooks/rosters/, which they read."""
     if not (tmp_path / 'rosters').exists():
-        shutil.copytree(REPO / 'playbooks' / 'rosters', tmp_path / 'rosters')
+        shutil.copytree(REPO_ROOT / 'playbooks' / 'rosters', tmp_path / 'rosters')
     path = tmp_path / name
     path.write_text(yaml.safe_dump([{'name': 'examples', 'hosts': 'localhost', 'gather_facts': False,
                                      'tasks': examples}], sort_keys=False))
