@@ -101,7 +101,10 @@ SECURITY_ROWS = (
      'text only, files 0600',
      r'test_filters\.py::test_hostile_values|test_drift\.py::test_(a_hostile_value|any_text_is_one_code_span)'
      r'|test_roster_csv\.py::test_(a_cell_a_spreadsheet_takes|no_cell_roster_to_csv)'
-     r'|test_roster_src\.py::test_dest_(writes_a_private|keeps_a_given_mode)'),
+     r'|test_roster_src\.py::test_dest_writes_a_private'),
+    ('A file with students\' data written over an open file or a symbolic link (exports, reports, journals, plans)',
+     '0600 whatever stood there; a link refused',
+     r'test_files\.py::|test_roster_src\.py::test_dest_(keeps_a_given_mode|refuses_a_symbolic_link)'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

@@ -73,14 +73,15 @@ options:
         P(testpress.lms.roster_to_csv#filter) filter. M(testpress.lms.testpress_roster) applies it as it is,
         with O(testpress.lms.testpress_roster#module:src), and changes nothing.
       - A relative path is relative to the playbook's directory. The directory must exist.
-      - The file holds students' personal data, so it is created readable by its owner only (V(0600)) unless
-        O(mode) says otherwise, and replaced whole, never left half-written.
+      - The file holds students' personal data, so it is written readable by its owner only (V(0600)) unless
+        O(mode) says otherwise, whatever file stood there before, and replaced whole, never left half-written.
+        A symbolic link at O(dest) is refused.
       - The task reports C(changed) when the file's content (or mode) changed. In check mode it is not written.
     type: str
   mode:
     description:
-      - The mode of the file O(dest) names, as an octal string such as V("0640"). Left out, a new file is
-        V(0600) and an existing one keeps its mode.
+      - The mode of the file O(dest) names, as an octal string such as V("0640"). Left out, the file is
+        V(0600), an existing file's mode included.
     type: raw
 notes:
   - Only C(GET) requests are sent.

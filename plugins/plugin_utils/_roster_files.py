@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 
 import yaml
 from ansible.errors import AnsibleFilterError
@@ -25,6 +24,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.testpress.lms.plugins.filter.roster_csv import read_roster_csv, roster_to_csv
+from ansible_collections.testpress.lms.plugins.module_utils._files import PRIVATE_MODE, PrivateFileError, holds, write_private
 
 try:
     from yaml import CSafeDumper as SafeDumper, CSafeLoader as SafeLoader
@@ -32,8 +32,6 @@ except ImportError:  # PyYAML built without libyaml
     from yaml import SafeDumper, SafeLoader
 
 FORMATS = {'.yml': 'yaml', '.yaml': 'yaml', '.json': 'json', '.csv': 'csv'}
-# A private file: students' personal data is for its owner only, unless a mode is asked for.
-PRIVATE_MODE = 0o600
 ENTRY_INDEX = re.compile(r'users\[(\d+)\]')
 
 
@@ -261,45 +259,18 @@ def dump_roster(entries, kind):
 def write_file(path, text, mode=None, check_mode=False):
     """Write ``text`` to ``path`` unless it already holds it; True when the file changed (or would).
 
-    A new file is created ``0600`` unless ``mode`` says otherwise; an existing one keeps its mode
-    unless ``mode`` is given. The file is replaced whole (written beside it, then renamed), so a
-    reader never sees half of it and the data never sits in a file more open than asked.
+    The file is private (``0600``) unless ``mode`` says otherwise, whatever stood there before; it is
+    written through ``_files`` (a new file renamed over the target; a symbolic link refused).
     """
-    data = text.encode('utf-8')
-    try:
-        current = os.stat(path)
-    except FileNotFoundError:
-        current = None
-    except OSError as err:
-        raise RosterFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
-    wanted = mode if mode is not None else (PRIVATE_MODE if current is None else current.st_mode & 0o7777)
-    if current is not None:
-        try:
-            with open(path, 'rb') as handle:
-                same = handle.read() == data
-        except OSError:
-            same = False
-        if same:
-            if current.st_mode & 0o7777 == wanted:
-                return False
-            if not check_mode:
-                os.chmod(path, wanted)
-            return True
+    wanted = PRIVATE_MODE if mode is None else mode
+    if holds(path, text, wanted):
+        return False
     if check_mode:
         return True
-    directory = os.path.dirname(os.path.abspath(path))
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path))
-    except OSError as err:
-        raise RosterFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
-    try:
-        with os.fdopen(handle, 'wb') as out:
-            out.write(data)
-        os.chmod(temporary, wanted)
-        os.replace(temporary, path)
-    except OSError as err:
-        os.unlink(temporary)
-        raise RosterFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
+        write_private(path, text, wanted)
+    except PrivateFileError as err:
+        raise RosterFileError(str(err)) from None
     return True
 
 

@@ -8,6 +8,7 @@ controller by the action plugins, through ansible-playbook against the simulator
 from __future__ import annotations
 
 import json
+import os
 import stat
 
 import pytest
@@ -173,13 +174,33 @@ def test_dest_writes_a_private_roster_file_that_src_applies_with_zero_writes(sim
     assert again.writes == [] and not again.result('export')['changed']
 
 
-def test_dest_keeps_a_given_mode_and_check_mode_writes_nothing(simulator, run_playbook, tmp_path):
+def test_dest_keeps_a_given_mode_else_makes_any_file_private_and_check_mode_writes_nothing(simulator, run_playbook,
+                                                                                         tmp_path):
     dest = tmp_path / 'export.csv'
     checked = run_playbook([info(dest)], check=True)
     assert checked.result('export')['changed'] and not dest.exists()
     run_playbook([info(dest, mode='0640')])
     assert stat.S_IMODE(dest.stat().st_mode) == 0o640
-    unchanged = run_playbook([info(dest)])
-    assert not unchanged.result('export')['changed'] and stat.S_IMODE(dest.stat().st_mode) == 0o640
+    again = run_playbook([info(dest, mode='0640')])
+    assert not again.result('export')['changed'] and stat.S_IMODE(dest.stat().st_mode) == 0o640
+    # Left out, the mode is 0600 whatever file stood there: an export over a file open to all is made private.
+    os.chmod(dest, 0o666)
+    narrowed = run_playbook([info(dest)])
+    assert narrowed.result('export')['changed'] and stat.S_IMODE(dest.stat().st_mode) == 0o600
+
+
+def test_dest_refuses_a_symbolic_link_and_leaves_its_target_alone(simulator, run_playbook, tmp_path):
+    target = tmp_path / 'someone-elses.yml'
+    target.write_text('theirs\n', encoding='utf-8')
+    os.chmod(target, 0o644)
+    link = tmp_path / 'export.yml'
+    link.symlink_to(target)
+    refused = run_playbook([info(link)], expect_failure=True)
+    assert 'symbolic link' in refused.result('export')['msg'] and str(link) in refused.result('export')['msg']
+    assert link.is_symlink() and target.read_text(encoding='utf-8') == 'theirs\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_dest_names_an_unknown_format(simulator, run_playbook, tmp_path):
     bad = run_playbook([info(tmp_path / 'export.xlsx')], expect_failure=True)
     assert '.yml, .yaml, .json or .csv' in bad.result('export')['msg']
