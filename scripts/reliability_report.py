@@ -105,6 +105,9 @@ SECURITY_ROWS = (
     ('A file with students\' data written over an open file or a symbolic link (exports, reports, journals, plans)',
      '0600 whatever stood there; a link refused',
      r'test_files\.py::|test_roster_src\.py::test_dest_(keeps_a_given_mode|refuses_a_symbolic_link)'),
+    ('A roster file whose YAML aliases expand a billionfold, or nested 5,000 deep', 'refused unread, naming the file',
+     r'test_roster_src\.py::test_input_that_costs_without_bound|test_roster_files\.py::test_(yaml_aliases_expanding'
+     r'|an_alias_inside_itself|a_file_nested_deep)'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

@@ -33,6 +33,12 @@ except ImportError:  # PyYAML built without libyaml
 
 FORMATS = {'.yml': 'yaml', '.yaml': 'yaml', '.json': 'json', '.csv': 'csv'}
 ENTRY_INDEX = re.compile(r'users\[(\d+)\]')
+# Bounds on what a roster file may cost to read. A roster is a list of entries of a few levels (an entry, its
+# custom fields or batches); YAML aliases may repeat a block (an anchored address), but a file whose aliases
+# expand past a few times its own nodes (a "billion laughs") is refused before anything walks it.
+MAX_DEPTH = 32
+ALIAS_EXPANSION = 4
+ALIAS_EXPANSION_FLOOR = 10000
 
 
 class RosterFileError(Exception):
@@ -177,6 +183,50 @@ class RosterFile:
         return problems
 
 
+def _measure(data):
+    """``(own, expanded, depth)`` of a loaded document: its nodes counted once per distinct container, its nodes
+    counted as a reader walking it meets them (an alias's block each time it is repeated), and its depth. Walked
+    without recursion, each container once; a container inside itself (a recursive alias) is infinitely deep."""
+    sizes, depths, own = {}, {}, 0
+    stack = [(data, False)] if isinstance(data, (dict, list)) else []
+    open_now = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = list(node.keys()) + list(node.values()) if isinstance(node, dict) else node
+        if not done:
+            if key in sizes:
+                continue
+            if key in open_now:
+                return own, float('inf'), float('inf')
+            open_now.add(key)
+            own += 1 + len(children)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if isinstance(child, (dict, list)) and id(child) not in sizes)
+            continue
+        open_now.discard(key)
+        containers = [child for child in children if isinstance(child, (dict, list))]
+        sizes[key] = 1 + len(children) - len(containers) + sum(sizes[id(child)] for child in containers)
+        depths[key] = 1 + max([depths[id(child)] for child in containers] or [0])
+    if not isinstance(data, (dict, list)):
+        return 1, 1, 0
+    return own, sizes[id(data)], depths[id(data)]
+
+
+def check_bounds(data, name):
+    """Refuse a loaded roster that nests deeper than ``MAX_DEPTH`` or whose aliases expand it past
+    ``ALIAS_EXPANSION`` times its own nodes: the file is named, its content is not walked any further."""
+    own, expanded, depth = _measure(data)
+    if depth > MAX_DEPTH:
+        raise RosterFileError('%s: nested %s levels deep; a roster is a list of entries a few levels deep (at most %d), '
+                              'so the file is refused unread' % (name, 'endless' if depth == float('inf') else depth,
+                                                                 MAX_DEPTH))
+    if expanded > max(ALIAS_EXPANSION * own, ALIAS_EXPANSION_FLOOR):
+        raise RosterFileError('%s: its YAML aliases (*name) expand %d nodes to %s, more than %d times over; a roster '
+                              'repeats a block a few times at most, so the file is refused unread (write the entries out)'
+                              % (name, own, 'endless' if expanded == float('inf') else expanded, ALIAS_EXPANSION))
+
+
 def _text(path, name):
     try:
         with open(path, encoding='utf-8', newline='') as handle:
@@ -210,6 +260,9 @@ def _load_yaml(text, name):
         raise RosterFileError('%s%s: not valid YAML: %s' % (name, where, err.problem or err.context)) from None
     except yaml.YAMLError as err:
         raise RosterFileError('%s: not valid YAML: %s' % (name, type(err).__name__)) from None
+    except RecursionError:
+        raise RosterFileError('%s: nested too deep to read; a roster is a list of entries a few levels deep (at most %d)'
+                              % (name, MAX_DEPTH)) from None
 
 
 def read_roster(path, name):
@@ -231,6 +284,10 @@ def read_roster(path, name):
         except ValueError as err:
             raise RosterFileError('%s, line %d, column %d: not valid JSON: %s'
                                   % (name, err.lineno, err.colno, err.msg)) from None
+        except RecursionError:
+            raise RosterFileError('%s: nested too deep to read; a roster is a list of entries a few levels deep (at most %d)'
+                                  % (name, MAX_DEPTH)) from None
+    check_bounds(entries, name)
     if not isinstance(entries, list):
         raise RosterFileError('%s: a roster file holds a list of entries (one per account), not %s'
                               % (name, 'an empty document' if entries is None else 'a ' + type(entries).__name__))

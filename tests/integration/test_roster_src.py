@@ -204,3 +204,18 @@ def test_dest_refuses_a_symbolic_link_and_leaves_its_target_alone(simulator, run
 def test_dest_names_an_unknown_format(simulator, run_playbook, tmp_path):
     bad = run_playbook([info(tmp_path / 'export.xlsx')], expect_failure=True)
     assert '.yml, .yaml, .json or .csv' in bad.result('export')['msg']
+
+
+@pytest.mark.parametrize('name, text, expected', [
+    ('laughs.yml', ''.join('- &%s [%s]\n' % (key, ', '.join(['*' + previous] * 9 if previous else ['lol'] * 9))
+                           for previous, key in zip([None] + list('abcdefgh'), 'abcdefghi')), 'its YAML aliases'),
+    ('deep.json', '[' * 5000 + ']' * 5000, 'nested too deep to read'),
+])
+def test_input_that_costs_without_bound_is_refused_naming_the_file(simulator, run_playbook, tmp_path, name, text,
+                                                                   expected):
+    src = tmp_path / name
+    src.write_text(text, encoding='utf-8')
+    run = run_playbook([roster(src)], expect_failure=True)
+    msg = run.result('roster')['msg']
+    assert run.writes == [] and msg.startswith('%s: ' % src) and expected in msg
+    assert 'RecursionError' not in run.stdout and 'lol' not in run.stdout

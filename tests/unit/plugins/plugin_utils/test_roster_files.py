@@ -16,8 +16,10 @@ from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import
     RosterFile,
     RosterFileError,
     _load_yaml,
+    check_bounds,
     dump_roster,
     parse_mode,
+    read_roster,
 )
 
 SAMPLES = [
@@ -92,3 +94,45 @@ def test_modes(given_mode, expected):
 def test_a_symbolic_mode_is_refused():
     with pytest.raises(RosterFileError, match='octal'):
         parse_mode('u=rw')
+
+
+# A "billion laughs": nine levels of nine aliases, under 600 bytes that a reader walking them meets as 10**9 nodes.
+LAUGHS = ''.join('%s: &%s [%s]\n' % (key, key, ', '.join(['*' + previous] * 9 if previous else ['"lol"'] * 9))
+                 for previous, key in zip([None, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], 'abcdefghi'))
+
+
+def roster_file(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding='utf-8')
+    return str(path)
+
+
+def test_yaml_aliases_expanding_past_the_bound_are_refused_naming_the_file(tmp_path):
+    text = '- ' + LAUGHS.replace('\n', '\n  ')
+    assert len(text) < 600
+    with pytest.raises(RosterFileError) as raised:
+        read_roster(roster_file(tmp_path, 'laughs.yml', text), 'rosters/laughs.yml')
+    assert str(raised.value).startswith('rosters/laughs.yml: its YAML aliases') and 'lol' not in str(raised.value)
+
+
+def test_an_alias_inside_itself_is_refused():
+    with pytest.raises(RosterFileError, match='endless'):
+        check_bounds(_load_yaml('- &x [*x]\n', 'roster.yml')[0], 'roster.yml')
+
+
+def test_a_block_repeated_by_aliases_a_few_times_is_read(tmp_path):
+    text = '- &base {username: asha, city: Chennai, state_code: IN-TN}\n' + ''.join(
+        '- {<<: *base, username: s%d}\n' % number for number in range(200))
+    roster = read_roster(roster_file(tmp_path, 'merge.yml', text), 'merge.yml')
+    assert len(roster.entries) == 201 and roster.entries[-1] == {'username': 's199', 'city': 'Chennai', 'state_code': 'IN-TN'}
+
+
+@pytest.mark.parametrize('kind, text', [
+    ('json', '[' * 5000 + ']' * 5000),
+    ('json', '[{"username": "asha", "custom_fields": ' + '{"a": ' * 100 + '1' + '}' * 100 + '}]'),
+    ('yml', '- ' + '[' * 5000 + ']' * 5000 + '\n'),
+])
+def test_a_file_nested_deep_is_a_clean_error_naming_it(tmp_path, kind, text):
+    with pytest.raises(RosterFileError) as raised:
+        read_roster(roster_file(tmp_path, 'deep.' + kind, text), 'deep.' + kind)
+    assert str(raised.value).startswith('deep.%s' % kind) and 'nest' in str(raised.value)
