@@ -117,14 +117,22 @@ def _accounts(result, redact):
     return accounts
 
 
+def _not_listed(result):
+    """The changed accounts the result counts but does not list (``max_changes_listed``)."""
+    count = result.get('changes_not_listed') or 0
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 0
+
+
 def drift_report(result, redact=False):
     """``{clean, summary, accounts, redacted, rows}`` from a ``testpress_roster`` result; each row
-    ``{user, what, [item,] platform, roster}``, with None for an empty value."""
+    ``{user, what, [item,] platform, roster}``, with None for an empty value. ``accounts`` counts every
+    changed account, those the result does not list (``changes_not_listed``) too; ``rows`` are the listed ones'."""
     accounts = _accounts(result, redact)
+    total = len(accounts) + _not_listed(result)
     return {
-        'clean': not accounts,
+        'clean': not total,
         'summary': dict(result['summary']),
-        'accounts': len(accounts),
+        'accounts': total,
         'redacted': redact,
         'rows': [row for _change, rows in accounts for row in rows],
     }
@@ -208,13 +216,14 @@ def drift_markdown(result, title='Roster drift report', redact=False, max_rows=M
     then how many more there are and where to read them."""
     max_rows, max_chars = _limit('max_rows', max_rows, 0), _limit('max_chars', max_chars, 1000)
     accounts = _accounts(result, redact)
+    total = len(accounts) + _not_listed(result)
     summary = result['summary']
     counts = ', '.join('%d %s' % (summary.get(key, 0), key) for key in SUMMARY_KEYS)
     lines = ['# %s' % title, '']
-    if not accounts:
+    if not total:
         lines.append('**No drift**: the platform matches the roster (%s).' % counts)
         return '\n'.join(lines) + '\n'
-    differ = '%s differ%s' % (_plural(len(accounts), 'account'), 's' if len(accounts) == 1 else '')
+    differ = '%s differ%s' % (_plural(total, 'account'), 's' if total == 1 else '')
     lines += ['**%s** from the roster (%s).' % (differ, counts), '']
     table = ['| user | what differs | platform | roster |', '| --- | --- | --- | --- |']
     size = sum(len(line) + 1 for line in lines + table) + 1
@@ -222,7 +231,7 @@ def drift_markdown(result, title='Roster drift report', redact=False, max_rows=M
     for change, rows in accounts:
         account_lines = _account_lines(change, rows)
         need = sum(len(line) + 1 for line in account_lines)
-        remaining = len(accounts) - accounts_shown - 1
+        remaining = total - accounts_shown - 1
         reserve = len(_more_line(remaining, full_report)) + 2 if remaining else 0
         if len(shown) + len(account_lines) > max_rows or size + need + reserve > max_chars:
             break
@@ -231,8 +240,8 @@ def drift_markdown(result, title='Roster drift report', redact=False, max_rows=M
         size += need
     if shown:
         lines += table + shown + ['']
-    if accounts_shown < len(accounts):
-        lines.append(_more_line(len(accounts) - accounts_shown, full_report))
+    if accounts_shown < total:
+        lines.append(_more_line(total - accounts_shown, full_report))
     return '\n'.join(lines).rstrip('\n') + '\n'
 
 

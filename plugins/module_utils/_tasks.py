@@ -12,9 +12,13 @@ prediction, and ``module.exit`` reports.
 
 from __future__ import annotations
 
+import json
+import os
+
 from ansible_collections.testpress.lms.plugins.module_utils._entry import FirstPassword, validate_entries
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._export import export_accounts
+from ansible_collections.testpress.lms.plugins.module_utils._files import PrivateFileError, write_private
 from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     KINDS,
     STATES,
@@ -116,6 +120,7 @@ def run_roster(module):
         raise InputError('users: no roster entries reached the module; give users, or src through the '
                          'testpress.lms.testpress_roster action on the controller')
     module.release_secrets('users', 'password')
+    check_changes_file(params['changes_file'], params['max_changes_listed'])
     concurrency = module.workers = params['concurrency']
     first_password = FirstPassword(params['initial_password'], params['auto_generate_password'], params['notify_credential'])
     entries, problems = validate_entries(params['users'], params['update_password'], first_password)
@@ -130,12 +135,8 @@ def run_roster(module):
     roster_plan = RosterPlan(plan_roster(entries, accounts, current, catalogues, options, problems), concurrency)
 
     applied, failures = module.carry_out(roster_plan)
-    diff = [change.diff() for change in applied]
-    result = {
-        'summary': summarise(roster_plan.changes, applied, failures),
-        'changes': [change.report() for change in applied],
-        'failures': failures,
-    }
+    result = roster_result(roster_plan.changes, applied, failures, params['max_changes_listed'], params['changes_file'])
+    diff = [change.diff() for change in applied[:params['max_changes_listed']]]
     if failures:
         if module.diff_mode:
             result['diff'] = diff
@@ -144,6 +145,38 @@ def run_roster(module):
                        '; '.join('%s: %s' % (failure['username'], failure['msg']) for failure in failures)),
                     changed=bool(applied), **result)
     module.exit(bool(applied), diff=diff, **result)
+
+
+def check_changes_file(path, max_changes_listed):
+    """``max_changes_listed`` and ``changes_file`` checked before anything is read: a file that cannot be
+    written fails the task before its first write, not after the last."""
+    if max_changes_listed < 0:
+        raise InputError('max_changes_listed must be zero or more, got %d' % max_changes_listed)
+    if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise InputError('changes_file: the directory of %s does not exist; create it, or name a file in an '
+                         'existing directory' % path)
+
+
+def roster_result(changes, applied, failures, max_changes_listed, changes_file):
+    """The roster task's result: ``summary`` counts every change, ``changes`` lists the first
+    ``max_changes_listed`` and ``changes_not_listed`` counts the rest, which ``changes_file`` receives as one
+    JSON list in a private file, written whatever their number (an empty list when none is left), so that
+    a file left by an earlier run never stands for this one."""
+    listed = applied[:max_changes_listed]
+    result = {
+        'summary': summarise(changes, applied, failures),
+        'changes': [change.report() for change in listed],
+        'changes_not_listed': len(applied) - len(listed),
+        'failures': failures,
+    }
+    if changes_file:
+        rest = [change.report() for change in applied[len(listed):]]
+        try:
+            write_private(changes_file, json.dumps(rest, indent=1, sort_keys=True) + '\n')
+        except PrivateFileError as err:
+            raise InputError('changes_file: %s' % err) from None
+        result['changes_file'] = os.path.abspath(changes_file)
+    return result
 
 
 def run_user_info(module):

@@ -208,6 +208,22 @@ options:
         C(Retry-After)) is honoured by every worker.
     type: int
     default: 8
+  max_changes_listed:
+    description:
+      - The most accounts RV(changes) (and, with C(--diff), the diff) lists, so that the result of a run that
+        changes a whole institute stays small enough to read, register and render. RV(summary) counts every
+        change, and RV(changes_not_listed) says how many accounts are not listed; O(changes_file) holds them.
+      - V(0) lists none.
+    type: int
+    default: 1000
+  changes_file:
+    description:
+      - A JSON file on the host that runs the module (the controller, for a task on C(localhost)) that receives the
+        entries of RV(changes) past O(max_changes_listed), in the same shape, as one list (an empty list when
+        every change is listed, so that a file left by an earlier run is never read as this run's).
+      - Written private (mode C(0600)), whole, as a new file renamed over the old one; a symbolic link there is
+        refused. Its directory must exist. Also written in check mode, where it completes the audit.
+    type: path
 notes:
   - Each account's calls are made in their natural order (create, then the fields the API sets on update
     only, then batches and courses), with at most one call that adds and one that removes per kind.
@@ -310,7 +326,7 @@ summary:
 changes:
   description:
     - One entry per account changed (in check mode, that would change), sorted as the roster lists them, then
-      the unlisted accounts.
+      the unlisted accounts; the first O(max_changes_listed) of them.
   returned: always
   type: list
   elements: dict
@@ -385,6 +401,18 @@ changes:
       before: {city: Chennai}
       after: {city: Madurai}
       batches: {added: [NEET Morning Batch], expires: "2031-03-31"}
+changes_not_listed:
+  description:
+    - How many changed accounts RV(changes) leaves out, past O(max_changes_listed); V(0) when it lists every
+      one. They are in O(changes_file) when it is given.
+  returned: always
+  type: int
+  sample: 0
+changes_file:
+  description: The absolute path of the O(changes_file) written.
+  returned: when O(changes_file) is given
+  type: str
+  sample: /srv/rosters/reports/changes.json
 failures:
   description: One entry per account whose calls failed, with the call and the server's message.
   returned: always
@@ -407,7 +435,8 @@ failures:
     - {username: meena, action: create, msg: "POST /api/v2.5/admin/users/: 400 email: Enter a valid email address."}
 diff:
   description:
-    - With C(--diff), one item per changed account, so C(--diff) shows whose account each change is. Each holds
+    - With C(--diff), one item per changed account listed in RV(changes), so C(--diff) shows whose account each
+      change is. Each holds
       the managed fields of the account and, when managed, its C(batches) and C(courses) as sorted lists of names.
   returned: when diff mode is on
   type: list
@@ -452,6 +481,8 @@ def main():
         max_removals_percent=dict(type='int', default=10),
         update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
         concurrency=dict(type='int', default=8),
+        max_changes_listed=dict(type='int', default=1000),
+        changes_file=dict(type='path'),
     )
     TestpressModule(argument_spec, mutually_exclusive=[('users', 'src')],
                     required_one_of=[('users', 'src')]).run(run_roster)

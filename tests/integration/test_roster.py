@@ -10,6 +10,7 @@ at all on a rerun or in check mode. Seed: admin (the login), student0, john, joh
 from __future__ import annotations
 
 import collections
+import json
 import shutil
 
 import pytest
@@ -54,7 +55,8 @@ def usernames(simulator):
 
 
 @pytest.mark.core_matrix
-def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exactly_the_drift(simulator, run_playbook):
+def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exactly_the_drift(simulator, run_playbook,
+                                                                                               tmp_path):
     students = [student(number) for number in range(300)]
     created = run_playbook([roster(students)])
     result = created.result('roster')
@@ -84,9 +86,17 @@ def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exa
             with simulator._lock:
                 simulator._by_username[username]['batches'].pop(21)
             drifted[username] = {'action': 'update', 'before': {}, 'after': {}, 'batches': {'added': ['UPSC']}}
-    audit = run_playbook([roster(students)], check=True, diff=True)
+    changes_file = tmp_path / 'changes.json'
+    audit = run_playbook([roster(students), roster(students, name='capped', max_changes_listed=5,
+                                                   changes_file=str(changes_file))], check=True, diff=True)
     report = audit.result('roster')
     assert audit.writes == []
+    # Past max_changes_listed, the result lists the first, counts all, and the private changes_file has the rest.
+    capped = audit.result('capped')
+    assert capped['changes'] == report['changes'][:5] and capped['changes_not_listed'] == 10
+    assert capped['summary'] == report['summary'] and len(capped['diff']) == 5
+    assert capped['changes_file'] == str(changes_file) and oct(changes_file.stat().st_mode & 0o777) == '0o600'
+    assert json.loads(changes_file.read_text()) == report['changes'][5:]
     assert report['changed'] is True and report['summary']['updated'] == 15 and report['summary']['unchanged'] == 285
     assert dict((change.pop('username'), change) for change in report['changes']) == drifted
     diff = dict((item['before_header'], item) for item in report['diff'])
