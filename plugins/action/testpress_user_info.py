@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 
 from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.testpress.lms.plugins.module_utils._redact import redacted_result
 from ansible_collections.testpress.lms.plugins.plugin_utils._module_action import ModuleAction
 from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import (
     RosterFileError,
@@ -36,8 +38,19 @@ class ActionModule(ModuleAction):
                 raise AnsibleActionFail(str(err)) from None
         elif mode is not None:
             raise AnsibleActionFail('mode is the mode of the file dest names; give dest too')
-        result = self.run_module(args, task_vars)
-        if dest is None or result.get('failed') or 'users' not in result:
+        if dest is None:
+            return self.run_module(args, task_vars)
+        # The file is an export to apply again, so it holds the values: the module masks nothing, and the
+        # result, which keeps no account, is masked here.
+        try:
+            redact = boolean(args.pop('redact', False), strict=True)
+        except TypeError:
+            raise AnsibleActionFail('redact must be true or false') from None
+        result = self._written(self.run_module(args, task_vars), dest, kind, mode)
+        return redacted_result(result) if redact else result
+
+    def _written(self, result, dest, kind, mode):
+        if result.get('failed') or 'users' not in result:
             return result
         # The accounts go to the file only: a job log (AWX keeps every task's result) is no place for them.
         users = result.pop('users')

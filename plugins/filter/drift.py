@@ -18,8 +18,8 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-# The profile options ``redact`` hides: contact details, birth date and address.
-PERSONAL_OPTIONS = ('email', 'phone', 'birth_date', 'address1', 'address2', 'city', 'zip', 'state_code')
+from ansible_collections.testpress.lms.plugins.module_utils._users import PERSONAL_OPTIONS
+
 REDACTED = 'differs'
 SUMMARY_KEYS = ('created', 'updated', 'deleted', 'deactivated', 'unchanged', 'failed')
 MEMBERSHIPS = (('batches', 'batch'), ('courses', 'course'))
@@ -97,6 +97,7 @@ def _rows_of(change):
 
 
 def _redacted(row):
+    """A row of a personal option (the field table's personal column) with its values as ``differs``."""
     if row['what'] in PERSONAL_OPTIONS:
         row.update((side, REDACTED) for side in ('platform', 'roster') if row[side] is not None)
         row['redacted'] = True
@@ -110,6 +111,8 @@ def _accounts(result, redact):
         raise AnsibleFilterError('drift_report: expects the registered result of a testpress.lms.testpress_roster task')
     if not isinstance(redact, bool):
         raise AnsibleFilterError('drift_report: redact must be true or false, got %s' % type(redact).__name__)
+    # A task run with redact: true masked its own values: its report is redacted whatever the filter is told.
+    redact = redact or result.get('redacted') is True
     accounts = []
     for change in result['changes']:
         rows = list(_rows_of(change))
@@ -133,7 +136,7 @@ def drift_report(result, redact=False):
         'clean': not total,
         'summary': dict(result['summary']),
         'accounts': total,
-        'redacted': redact,
+        'redacted': redact or result.get('redacted') is True,
         'rows': [row for _change, rows in accounts for row in rows],
     }
 

@@ -16,6 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI
 from ansible_collections.testpress.lms.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, TestpressClient
+from ansible_collections.testpress.lms.plugins.module_utils._redact import redacted_result
 from ansible_collections.testpress.lms.plugins.module_utils._transport import check_api_url, clear_text_to
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     InputError,
@@ -138,17 +139,24 @@ class TestpressModule:
                          for entry in entries]
         self.invocation = {'module_args': shown}
 
+    def _reported(self, result):
+        """The result as the task reports it: its invocation, and with the ``redact`` option every personal
+        value masked (``_redact``), the task's own arguments among them."""
+        if self.invocation is not None:
+            result['invocation'] = self.invocation
+        if not self.params.get('redact'):
+            return result
+        # Ansible adds {'module_args': params} when the result has no invocation: masked here instead.
+        result.setdefault('invocation', {'module_args': self.params})
+        return redacted_result(result)
+
     def exit(self, changed, diff=None, **result):
         if diff is not None and self.diff_mode:
             result['diff'] = diff
-        if self.invocation is not None:
-            result['invocation'] = self.invocation
-        self.ansible.exit_json(changed=changed, **result)
+        self.ansible.exit_json(**self._reported(dict(result, changed=changed)))
 
     def fail(self, msg, **result):
-        if self.invocation is not None:
-            result['invocation'] = self.invocation
-        self.ansible.fail_json(msg=msg, **result)
+        self.ansible.fail_json(**self._reported(dict(result, msg=msg)))
 
     def run(self, main):
         """Run ``main(self)``; an API or input error becomes a clean task failure."""

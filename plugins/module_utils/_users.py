@@ -6,8 +6,9 @@
 
 ``USER_FIELDS`` has one row per profile option. It drives the argument spec, the
 comparison (both sides normalised the same way, so equal things compare equal), the
-request body and the diff: adding a field is one row here plus its entry in the
-``testpress.lms.user_profile`` doc fragment (a unit test keeps the two in step).
+request body, the diff and what ``redact`` masks (its ``personal`` column): adding a field
+is one row here plus its entry in the ``testpress.lms.user_profile`` doc fragment (a unit
+test keeps the two in step); ``make docs`` writes every other list of the fields.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ PASSWORD_PLACEHOLDER = '********'
 
 
 class UserField:
-    """One profile option: its name in Ansible, its name in the API, its kind, and whether
-    the API takes it on create (some fields it accepts on update only)."""
+    """One profile option: its name in Ansible, its name in the API, its kind, whether the API
+    takes it on create (some fields it accepts on update only), and whether it is a student's
+    personal data (contact details, birth date, address, custom fields), which ``redact`` masks."""
 
-    def __init__(self, option, kind=TEXT, api_name=None, on_create=True):
+    def __init__(self, option, kind=TEXT, api_name=None, on_create=True, personal=False):
         self.option = option
         self.kind = kind
         self.api_name = api_name or option
         self.on_create = on_create
+        self.personal = personal
 
     def read(self, record):
         if self.kind is STATE:
@@ -39,19 +42,21 @@ class UserField:
 USER_FIELDS = (
     UserField('first_name'),
     UserField('last_name'),
-    UserField('email', EMAIL),
-    UserField('birth_date', DATE),
-    UserField('address1'),
-    UserField('address2'),
-    UserField('city'),
-    UserField('zip'),
-    UserField('state_code', STATE, api_name='state'),
-    UserField('phone'),
+    UserField('email', EMAIL, personal=True),
+    UserField('birth_date', DATE, personal=True),
+    UserField('address1', personal=True),
+    UserField('address2', personal=True),
+    UserField('city', personal=True),
+    UserField('zip', personal=True),
+    UserField('state_code', STATE, api_name='state', personal=True),
+    UserField('phone', personal=True),
     UserField('is_active', FLAG, on_create=False),
     UserField('is_blocked', FLAG, on_create=False),
-    UserField('custom_fields', CUSTOM),
+    UserField('custom_fields', CUSTOM, personal=True),
 )
 FIELDS_BY_OPTION = dict((field.option, field) for field in USER_FIELDS)
+# The options ``redact`` masks in results and reports: the personal column of the table.
+PERSONAL_OPTIONS = tuple(field.option for field in USER_FIELDS if field.personal)
 # Never handed back to a user of the collection.
 SECRET_KEYS = ('password', 'password_hash')
 

@@ -224,6 +224,16 @@ options:
       - Written private (mode C(0600)), whole, as a new file renamed over the old one; a symbolic link there is
         refused. Its directory must exist. Also written in check mode, where it completes the audit.
     type: path
+  redact:
+    description:
+      - Mask every personal value (contact details, birth date, address and custom fields; the list is in
+        O(testpress.lms.testpress_user_info#module:redact)) in the task's own result, its C(--diff) and its arguments,
+        so that C(-v) output and AWX or ansible-runner job events hold none. The field names stay, an empty value
+        stays empty, and a value that changes reads V((redacted, changed\)).
+      - The drift reports of a redacted result (P(testpress.lms.drift_report#filter),
+        P(testpress.lms.drift_markdown#filter)) are redacted too. What the task writes to the institute is not.
+    type: bool
+    default: false
 notes:
   - Each account's calls are made in their natural order (create, then the fields the API sets on update
     only, then batches and courses), with at most one call that adds and one that removes per kind.
@@ -413,6 +423,11 @@ changes_file:
   returned: when O(changes_file) is given
   type: str
   sample: /srv/rosters/reports/changes.json
+redacted:
+  description: True when personal values are masked (O(redact=true)).
+  returned: when O(redact=true)
+  type: bool
+  sample: true
 failures:
   description: One entry per account whose calls failed, with the call and the server's message.
   returned: always
@@ -483,6 +498,7 @@ def main():
         concurrency=dict(type='int', default=8),
         max_changes_listed=dict(type='int', default=1000),
         changes_file=dict(type='path'),
+        redact=dict(type='bool', default=False),
     )
     TestpressModule(argument_spec, mutually_exclusive=[('users', 'src')],
                     required_one_of=[('users', 'src')]).run(run_roster)

@@ -78,6 +78,17 @@ options:
         A symbolic link at O(dest) is refused.
       - The task reports C(changed) when the file's content (or mode) changed. In check mode it is not written.
     type: str
+  redact:
+    description:
+      - Mask every personal value of the accounts in RV(users) and in the task's own arguments, so that C(-v) output
+        and AWX or ansible-runner job events hold none. The field names stay, and an empty value stays empty.
+      # BEGIN generated: personal fields (make docs writes this from the personal column of _users.USER_FIELDS)
+      - 'The personal fields: C(email), C(birth_date), C(address1), C(address2), C(city), C(zip), C(state_code), C(phone), C(custom_fields).'
+      # END generated: personal fields
+      - The file O(dest) names holds the values themselves (it is an export to apply again); only the task's result
+        is masked.
+    type: bool
+    default: false
   mode:
     description:
       - The mode of the file O(dest) names, as an octal string such as V("0640"). Left out, the file is
@@ -144,6 +155,11 @@ count:
   returned: always
   type: int
   sample: 1
+redacted:
+  description: True when personal values are masked (O(redact=true)).
+  returned: when O(redact=true)
+  type: bool
+  sample: true
 dest:
   description: The roster file written, as an absolute path.
   returned: when O(dest) is given
@@ -165,6 +181,7 @@ def main():
         concurrency=dict(type='int', default=8),
         dest=dict(type='str'),
         mode=dict(type='raw'),
+        redact=dict(type='bool', default=False),
     )
     TestpressModule(argument_spec, mutually_exclusive=[('username', 'email', 'user_id', 'search')]).run(run_user_info)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.testpress.lms.plugins.module_utils._users import PERSONAL_OPTIONS
 from ansible_collections.testpress.lms.tests.harness.awx_credential import injected_env
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
@@ -96,3 +97,30 @@ def test_an_audit_then_the_roster_then_a_rerun_as_awx_jobs(simulator, job, tmp_p
     rerun = job('rerun', 'playbooks/roster.yml', {})
     assert len(simulator.writes()) == writes
     assert task_result(rerun, 'Bring the institute to the roster')['changed'] is False
+
+
+def personal_values_of(roster):
+    """The personal values of a roster file's entries (the personal column of the field table)."""
+    values = set()
+    for entry in yaml.safe_load((REPO_ROOT / 'playbooks' / roster).read_text(encoding='utf-8')):
+        for option in PERSONAL_OPTIONS:
+            value = entry.get(option)
+            values.update(str(item) for item in (value.values() if isinstance(value, dict) else [value or '']))
+    return values - {''}
+
+
+def test_redacted_jobs_keep_every_personal_value_out_of_the_output_and_the_events(simulator, job, tmp_path):
+    """redact=true, as docs/awx.md offers it: the audit's and the apply's job output and events, which AWX stores
+    and shows to whoever may read the job, hold none of the roster's personal values; the reports are redacted."""
+    values = personal_values_of('rosters/example.yml')
+    assert {'asha@example.com', '2007-04-12', 'IN-KL', 'Kochi, Ernakulam', '2026-104'} <= values
+    reports = tmp_path / 'reports'
+    for ident, playbook, extravars in (('audit', 'playbooks/audit.yml', {'report_dir': str(reports), 'redact': True}),
+                                       ('apply', 'playbooks/roster.yml', {'redact': True})):
+        artifacts = job(ident, playbook, extravars)
+        output = (artifacts / 'stdout').read_text(encoding='utf-8') + ''.join(
+            path.read_text(encoding='utf-8') for path in sorted((artifacts / 'job_events').glob('*.json')))
+        assert sorted(value for value in values if value in output) == [], ident
+    report = json.loads((reports / 'drift-report.json').read_text(encoding='utf-8'))
+    assert report['redacted'] is True and report['summary']['created'] == len(EXAMPLE)
+    assert simulator.user('asha')['email'] == 'asha@example.com'

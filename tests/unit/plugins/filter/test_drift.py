@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from ansible_collections.testpress.lms.plugins.filter.drift import FilterModule, drift_markdown, drift_report
+from ansible_collections.testpress.lms.plugins.module_utils._redact import redacted_result
+from ansible_collections.testpress.lms.plugins.module_utils._users import PERSONAL_OPTIONS
 
 SUMMARY = {'created': 1, 'updated': 1, 'deleted': 1, 'deactivated': 1, 'unchanged': 7, 'failed': 0}
 CHANGES = [
@@ -116,15 +118,37 @@ def test_redact_shows_personal_fields_as_differs_and_keeps_empty_as_null():
     assert rows[('ann', 'city', None)] == {'user': 'ann', 'what': 'city', 'platform': None, 'roster': 'differs', 'redacted': True}
     assert rows[('bob', 'city', None)] == {'user': 'bob', 'what': 'city', 'platform': 'differs', 'roster': 'differs', 'redacted': True}
     assert rows[('bob', 'phone', None)]['roster'] == 'differs'
-    assert rows[('bob', 'custom_fields', 'Roll')]['roster'] == '2'
+    assert rows[('bob', 'custom_fields', 'Roll')] == {'user': 'bob', 'what': 'custom_fields', 'item': 'Roll',
+                                                      'platform': 'differs', 'roster': 'differs', 'redacted': True}
+    assert rows[('bob', 'custom_fields', 'New')]['platform'] is None
     assert 'Salem' not in repr(report) and '98400' not in repr(report) and 'A|B' not in repr(report)
 
 
-@pytest.mark.parametrize('field', ['email', 'phone', 'birth_date', 'address1', 'address2', 'city', 'zip', 'state_code'])
-def test_redact_covers_contact_birth_date_and_address(field):
-    markdown = drift_markdown(update_of('private-value', field), redact=True)
-    assert 'private-value' not in markdown and '| `eve` | %s | differs | differs |' % field in markdown
-    assert 'private-value' not in repr(drift_report(update_of('private-value', field), redact=True))
+def custom_field_update_of(value, username='eve'):
+    return {'summary': dict(SUMMARY, updated=1), 'changes': [
+        {'username': username, 'action': 'update', 'before': {'custom_fields': {'Parent Phone': 'old-' + value}},
+         'after': {'custom_fields': {'Parent Phone': value}}}]}
+
+
+@pytest.mark.parametrize('field', PERSONAL_OPTIONS)
+def test_redact_covers_every_personal_field_of_the_table(field):
+    result = custom_field_update_of('private-value') if field == 'custom_fields' else update_of('private-value', field)
+    what = 'custom field `Parent Phone`' if field == 'custom_fields' else field
+    markdown = drift_markdown(result, redact=True)
+    assert 'private-value' not in markdown and '| `eve` | %s | differs | differs |' % what in markdown
+    assert 'private-value' not in repr(drift_report(result, redact=True))
+
+
+@pytest.mark.parametrize('field', PERSONAL_OPTIONS)
+def test_a_result_the_roster_redacted_reports_as_redact_does(field):
+    """A roster task with redact: true masked its values; both filters still find each change, and redact it
+    whatever their own redact says."""
+    result = custom_field_update_of('private-value') if field == 'custom_fields' else update_of('private-value', field)
+    masked = redacted_result(result)
+    assert 'private-value' not in repr(masked)
+    for redact in (False, True):
+        assert drift_report(masked, redact=redact) == drift_report(result, redact=True)
+        assert drift_markdown(masked, redact=redact) == drift_markdown(result, redact=True)
 
 
 @pytest.mark.parametrize('bad', [None, 'text', {'changes': []}, {'summary': {}}, {'summary': {}, 'changes': 'x'}])
