@@ -57,7 +57,7 @@ help:
 	@echo "make sanity-core-2.16  the same with ansible-core 2.16's ansible-test (sanity-core-2.21: 2.21's, on Python 3.12)"
 	@echo "make crash-loop   kill testpress_roster 5 times while it creates 2,000 students; the rerun must converge"
 	@echo "make bench        benchmark testpress_roster against per-student loops (20 ms latency) and under the API's throttle (prints tables)"
-	@echo "make docs         render the module reference into docs/modules (antsibull-docs)"
+	@echo "make docs         write the field table's copies in the docs (scripts/field_docs.py), render the module reference into docs/modules"
 	@echo "make build        build the collection artifact into .build/dist (tracked files only), then galaxy-importer over it"
 	@echo "make ee           make build, then write the execution environment's build context into .build/ee"
 	@echo "make venv         create/refresh .venv from requirements-test.txt (ansible-core as constraints.txt pins it)"
@@ -129,7 +129,9 @@ build: venv
 	scripts/build.sh
 	scripts/galaxy_importer.sh
 
+# The copies of the user field table in the docs first (scripts/field_docs.py), then the module reference.
 docs: venv
+	python3 scripts/field_docs.py
 	scripts/docs.sh
 
 # The EE installs the tarball of `make build`; build the image with: podman build -t testpress-lms-ee .build/ee

@@ -58,45 +58,69 @@ options:
           - The password to create the account with (required for an account that does not exist yet).
           - Sent again on every run only with O(update_password=always). Never shown in results, diffs or logs.
         type: str
+      # BEGIN generated: entry fields (make docs writes this from _users.USER_FIELDS and the user_profile fragment)
       first_name:
-        description: As O(testpress.lms.testpress_user#module:first_name).
+        description:
+          - First name. An option left out is not managed; V("") makes the field empty (the same for every
+            text option).
         type: str
       last_name:
-        description: As O(testpress.lms.testpress_user#module:last_name).
+        description:
+          - Last name.
         type: str
       email:
-        description: As O(testpress.lms.testpress_user#module:email); compared without regard to case.
+        description:
+          - Email address. Compared without regard to case.
         type: str
       birth_date:
-        description: As O(testpress.lms.testpress_user#module:birth_date), V(YYYY-MM-DD) or V(DD/MM/YYYY).
+        description:
+          - Date of birth, as V(YYYY-MM-DD) or V(DD/MM/YYYY). A YAML date works too.
+          - Compared as a date, whichever format the API reads it back in.
         type: str
       address1:
-        description: As O(testpress.lms.testpress_user#module:address1).
+        description:
+          - First address line.
         type: str
       address2:
-        description: As O(testpress.lms.testpress_user#module:address2).
+        description:
+          - Second address line.
         type: str
       city:
-        description: As O(testpress.lms.testpress_user#module:city).
+        description:
+          - City.
         type: str
       zip:
-        description: As O(testpress.lms.testpress_user#module:zip).
+        description:
+          - Postal code (PIN).
         type: str
       state_code:
-        description: As O(testpress.lms.testpress_user#module:state_code), an ISO 3166-2:IN code such as V(IN-TN).
+        description:
+          - State as an ISO 3166-2:IN code, for example V(IN-TN). Old codes (V(IN-OR), V(IN-UT), V(IN-TS),
+            ...) are accepted and equal their current code, and so is the state's name as the API reads it
+            back (V(Tamil Nadu)).
+          - The API calls this field C(state), a name Ansible reserves. It may read it back as the state's
+            name; the module compares codes.
         type: str
       phone:
-        description: As O(testpress.lms.testpress_user#module:phone).
+        description:
+          - Phone number.
         type: str
       is_active:
-        description: As O(testpress.lms.testpress_user#module:is_active).
+        description:
+          - V(false) deactivates the account, V(true) activates it.
         type: bool
       is_blocked:
-        description: As O(testpress.lms.testpress_user#module:is_blocked).
+        description:
+          - V(true) blocks the account from logging in.
         type: bool
       custom_fields:
-        description: As O(testpress.lms.testpress_user#module:custom_fields); only the listed fields are managed.
+        description:
+          - The institute's custom profile fields, as a dict of field name to value.
+          - Names compare without regard to case. Only the fields listed are managed; the others keep their
+            values.
+          - Values are compared as strings.
         type: dict
+      # END generated: entry fields
       batches:
         description:
           - The account's batches, each an integer (an id) or a string (an exact batch name), as
@@ -226,10 +250,14 @@ options:
     type: path
   redact:
     description:
-      - Mask every personal value (contact details, birth date, address and custom fields; the list is in
-        O(testpress.lms.testpress_user_info#module:redact)) in the task's own result, its C(--diff) and its arguments,
-        so that C(-v) output and AWX or ansible-runner job events hold none. The field names stay, an empty value
-        stays empty, and a value that changes reads V((redacted, changed\)).
+      - Mask every personal value of the accounts (contact details, birth date, address, custom fields) in the
+        task's own result, its C(--diff) and its arguments, so that C(-v) output and AWX or ansible-runner job events
+        hold none. The field names stay, an empty value stays empty, and a value that changes reads
+        V((redacted, changed\)).
+      # BEGIN generated: personal fields (make docs writes this from the personal column of _users.USER_FIELDS)
+      - Personal fields are C(email), C(birth_date), C(address1), C(address2), C(city), C(zip),
+        C(state_code), C(phone) and C(custom_fields).
+      # END generated: personal fields
       - The drift reports of a redacted result (P(testpress.lms.drift_report#filter),
         P(testpress.lms.drift_markdown#filter)) are redacted too. What the task writes to the institute is not.
     type: bool

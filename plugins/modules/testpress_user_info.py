@@ -83,7 +83,8 @@ options:
       - Mask every personal value of the accounts in RV(users) and in the task's own arguments, so that C(-v) output
         and AWX or ansible-runner job events hold none. The field names stay, and an empty value stays empty.
       # BEGIN generated: personal fields (make docs writes this from the personal column of _users.USER_FIELDS)
-      - 'The personal fields: C(email), C(birth_date), C(address1), C(address2), C(city), C(zip), C(state_code), C(phone), C(custom_fields).'
+      - Personal fields are C(email), C(birth_date), C(address1), C(address2), C(city), C(zip),
+        C(state_code), C(phone) and C(custom_fields).
       # END generated: personal fields
       - The file O(dest) names holds the values themselves (it is an export to apply again); only the task's result
         is masked.
