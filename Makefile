@@ -26,6 +26,12 @@ export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# The working tree's collection only, whatever is installed in ~/.ansible/collections (Ansible's default path): an
+# empty directory in its place. ansible-lint then checks the copy of this tree it installs under .ansible/, pytest
+# puts the tree first (tests/conftest.py), sanity runs on a copy of it and the demo on its build (.build/collections).
+NO_COLLECTIONS := $(CURDIR)/.build/no-collections
+export ANSIBLE_COLLECTIONS_PATH := $(NO_COLLECTIONS)
+$(shell mkdir -p "$(NO_COLLECTIONS)")
 
 # The other ansible-core releases the collection supports (meta/runtime.yml: 2.16 and newer), each with the Python
 # it runs on: the oldest (what Automation Platform 2.4/2.5 execution environments ship) and the newest. Each leg has
@@ -105,7 +111,7 @@ reliability-docs:
 
 lint: venv
 	antsibull-changelog lint
-	ansible-lint $$([[ -t 1 ]] || echo --nocolor)
+	ansible-lint $$([[ -t 1 ]] || echo --nocolor) $(LINT_ARGS)
 
 sanity: venv
 	scripts/sanity.sh $(SANITY_ARGS)
