@@ -4,7 +4,9 @@
 The file list is what git would see: tracked files plus untracked files that
 .gitignore does not exclude (so .venv/, .build/, .ansible/ ... stay out).
 With --tracked, tracked files only: what a release is built from, so that an
-untracked file (a roster exported with students' personal data) never ships.
+untracked file (a roster exported with students' personal data) never ships;
+and a tracked symbolic link that leads out of the repository, or to a file git
+does not track, is refused (the build would ship the content it points at).
 Outside a git work tree, a fixed exclude list is used instead.
 
 Usage: python3 scripts/copy_tree.py [--tracked] DEST    (DEST is emptied first)
@@ -38,6 +40,24 @@ def git_files(root, tracked_only=False):
     return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
+def links_leaving(root, files):
+    """``[(path, target, why)]``: each tracked symbolic link leading out of the repository, or to something in it
+    that git does not track (``ansible-galaxy collection build`` would ship what it points at)."""
+    tracked = set(files)
+    found = []
+    for rel in files:
+        path = os.path.join(root, rel)
+        if not os.path.islink(path):
+            continue
+        target = os.path.realpath(path)
+        inside = os.path.relpath(target, root)
+        if not target.startswith(root + os.sep):
+            found.append((rel, os.readlink(path), 'leads out of the repository'))
+        elif not (inside in tracked or os.path.isdir(target) and any(name.startswith(inside + os.sep) for name in tracked)):
+            found.append((rel, os.readlink(path), 'leads to %s, which git does not track' % inside))
+    return found
+
+
 def walk_files(root):
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -64,6 +84,11 @@ def main():
     files = git_files(root, tracked_only)
     if files is None:
         files = walk_files(root)
+    leaving = links_leaving(root, files) if tracked_only else []
+    if leaving:
+        sys.exit('refusing to build: %s; the tarball would ship the content of what a link points at. Commit the '
+                 'file itself instead of a link, or git rm the link.'
+                 % '; '.join('the tracked symbolic link %s -> %s %s' % link for link in leaving))
     if os.path.lexists(dest):
         shutil.rmtree(dest) if os.path.isdir(dest) and not os.path.islink(dest) else os.unlink(dest)
     os.makedirs(dest)

@@ -112,6 +112,9 @@ SECURITY_ROWS = (
      'none shown; the reports still find each change',
      r'test_redact\.py::|test_results_redacted\.py::|test_awx_runner\.py::test_redacted_jobs'
      r'|test_drift\.py::test_a_result_the_roster_redacted'),
+    ('A committed symbolic link leading out of the repository; a tarball built from uncommitted edits',
+     'build refused; each shipped edit named',
+     r'test_build\.py::test_make_build_(refuses_a_tracked_link|names_each_shipped_file)'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),
