@@ -27,18 +27,51 @@ from ansible_collections.testpress.lms.plugins.filter.roster_csv import (
     roster_to_csv,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, ENTRY_STATES
-from ansible_collections.testpress.lms.plugins.module_utils._fields import OLD_STATE_CODES, STATES
+from ansible_collections.testpress.lms.plugins.module_utils._fields import CUSTOM, DATE, EMAIL, FLAG, OLD_STATE_CODES, STATE, STATES, TEXT
+from ansible_collections.testpress.lms.plugins.module_utils._users import FIELDS_BY_OPTION
 
-ALL_COLUMNS = [key for key in ENTRY_KEYS if key != 'custom_fields'] + ['custom_fields.Roll Number']
-FULL_ROW = ['asha', 'present', 's3cret', 'Asha', 'Raman', 'asha@example.com', '12/04/2007', '1 Main St', 'Flat 2',
-            'Chennai', '600001', 'IN-TN', '+91 98400 00000', 'true', 'no', 'UPSC;#27', 'td; #282', '2026-12-31', '2026-041']
-FULL_ENTRY = {
-    'username': 'asha', 'state': 'present', 'password': 's3cret', 'first_name': 'Asha', 'last_name': 'Raman',
-    'email': 'asha@example.com', 'birth_date': '12/04/2007', 'address1': '1 Main St', 'address2': 'Flat 2',
-    'city': 'Chennai', 'zip': '600001', 'state_code': 'IN-TN', 'phone': '+91 98400 00000', 'is_active': True,
-    'is_blocked': False, 'batches': ['UPSC', 27], 'courses': ['td', 282], 'expires': '2026-12-31',
-    'custom_fields': {'Roll Number': '2026-041'},
+# A cell of each kind of field and what it reads as, so the full row and entry below follow the field table
+# (_users.USER_FIELDS): a new field of a known kind needs no edit here; a new kind needs its sample.
+KIND_SAMPLES = {
+    TEXT: lambda option: ('%s of Asha' % option, '%s of Asha' % option),
+    EMAIL: lambda option: ('asha.%s@example.com' % option, 'asha.%s@example.com' % option),
+    DATE: lambda option: ('12/04/2007', '12/04/2007'),
+    STATE: lambda option: ('IN-TN', 'IN-TN'),
+    FLAG: lambda option: ('true', True) if option == 'is_active' else ('no', False),
 }
+# The entry's own keys, which are not profile fields.
+ENTRY_SAMPLES = {
+    'username': ('asha', 'asha'), 'state': ('present', 'present'), 'password': ('s3cret', 's3cret'),
+    'batches': ('UPSC;#27', ['UPSC', 27]), 'courses': ('td; #282', ['td', 282]), 'expires': ('2026-12-31', '2026-12-31'),
+}
+
+
+def full_row_and_entry():
+    """``(columns, row, entry)``: every key of a roster entry as a column, one cell of each, and the entry it reads as."""
+    columns, row, entry = [], [], {}
+    for key in ENTRY_KEYS:
+        field = FIELDS_BY_OPTION.get(key)
+        if field is not None and field.kind is CUSTOM:
+            columns.append('custom_fields.Roll Number')
+            row.append('2026-041')
+            entry[key] = {'Roll Number': '2026-041'}
+            continue
+        assert field is not None and field.kind in KIND_SAMPLES or key in ENTRY_SAMPLES, (
+            'test_roster_csv.py: give KIND_SAMPLES a cell of kind %s (field %s)' % (type(field.kind).__name__, key)
+            if field is not None else 'test_roster_csv.py: give ENTRY_SAMPLES a cell of entry key %s' % key)
+        cell, value = KIND_SAMPLES[field.kind](key) if field is not None else ENTRY_SAMPLES[key]
+        columns.append(key)
+        row.append(cell)
+        entry[key] = value
+    return columns, row, entry
+
+
+ALL_COLUMNS, FULL_ROW, FULL_ENTRY = full_row_and_entry()
+
+
+def full_row(**cells):
+    """The full row with some cells given by column."""
+    return [cells.get(column, cell) for column, cell in zip(ALL_COLUMNS, FULL_ROW)]
 
 
 def csv_text(*rows, end='\n'):
@@ -233,7 +266,7 @@ def test_a_padded_username_is_the_same_username():
 
 
 def test_a_full_row_marked_absent_keeps_its_cells():
-    text = csv_text(ALL_COLUMNS, FULL_ROW[:1] + ['absent'] + FULL_ROW[2:])
+    text = csv_text(ALL_COLUMNS, full_row(state='absent'))
     assert roster_from_csv(text) == [dict(FULL_ENTRY, state='absent')]
 
 

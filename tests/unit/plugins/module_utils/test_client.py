@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -245,11 +246,12 @@ def assert_clean(error, method, path, *secrets):
 
 
 @pytest.mark.parametrize('answer, words', [
-    ('html', 'the answer is not JSON but an HTML page of 106 bytes (text/html) titled "Welcome"; check that api_url'),
-    ('truncated', 'the answer is not JSON but an answer of 7 kB (application/json)'),
-    ('list', 'the answer is a list, not a page of results'),
-    ('string', 'the answer is a str, not a page of results'),
-    ('bad_results', 'its results are not a list of objects'),
+    ('html', re.escape('the answer is not JSON but an HTML page of 106 bytes (text/html) titled "Welcome"; check that api_url')),
+    # Half a page of users: its size follows the simulator's records (a new user field), so any size is right.
+    ('truncated', r'the answer is not JSON but an answer of \d+ (kB|bytes) \(application/json\)'),
+    ('list', re.escape('the answer is a list, not a page of results')),
+    ('string', re.escape('the answer is a str, not a page of results')),
+    ('bad_results', re.escape('its results are not a list of objects')),
 ])
 def test_a_page_of_the_wrong_shape_is_a_clear_error(simulator, client, answer, words):
     two_pages(simulator)
@@ -257,7 +259,7 @@ def test_a_page_of_the_wrong_shape_is_a_clear_error(simulator, client, answer, w
     with pytest.raises(TestpressError) as caught:
         TestpressAPI(client).search_users('pager')
     assert_clean(caught.value, 'GET', USERS, client._token, 'admin-pass')
-    assert caught.value.status == 200 and words in caught.value.message
+    assert caught.value.status == 200 and re.search(words, caught.value.message), caught.value.message
 
 
 def test_a_second_page_of_the_wrong_shape_is_caught_too(simulator, client):
