@@ -17,7 +17,7 @@ import yaml
 
 from .tables import (
     DEFAULT_SEED, EMAIL_RE, GENDERS, IMAGE_FIELDS, MSG_BLANK, MSG_REQUIRED, MSG_USER_EXISTS, MSG_USERNAME, STATES,
-    STRING_FIELDS, USERNAME_RE, ApiError, b64, check_hash, hash_password, parse_birth_date, parse_bool,
+    USER_FIELDS, USERNAME_RE, ApiError, b64, check_hash, hash_password, parse_birth_date, parse_bool,
     parse_expires, parse_string, slugify, timestamp,
 )
 
@@ -157,29 +157,28 @@ class InstituteState:
     def _user_out(self, rec, base, with_batches=False, batches_limit=None):
         uid = rec["id"]
         url = "%s/api/v2.5/admin/users/%d/" % (base, uid)
-        birth = rec["birth_date"]
-        if birth is not None:
-            birth = birth.isoformat() if self.date_format == "iso" else birth.strftime("%d/%m/%Y")
-        code = rec["state"]
-        state = code if self.state_format == "code" or not code else STATES[code]
-        display = rec["display_name"] or " ".join(p for p in (rec["first_name"], rec["last_name"]) if p) or rec["username"]
-        out = {
-            "id": uid, "url": url, "username": rec["username"], "password_hash": rec["password_hash"],
-            "first_name": rec["first_name"], "last_name": rec["last_name"], "display_name": display, "email": rec["email"],
-            "photo": None,
-        }
+        out = {"id": uid, "url": url, "username": rec["username"], "password_hash": rec["password_hash"], "photo": None}
         out.update((key, "") for key in IMAGE_FIELDS)
-        out.update({
-            "birth_date": birth, "gender_code": rec["gender_code"], "gender": GENDERS.get(rec["gender_code"], ""),
-            "address1": rec["address1"], "address2": rec["address2"], "city": rec["city"], "zip": rec["zip"],
-            "state": state, "state_code": code, "phone": rec["phone"],
-            "is_active": rec["is_active"], "is_blocked": rec["is_blocked"], "custom_fields": dict(rec["custom_fields"]),
-            "is_staff": rec["is_staff"],
-        })
+        for field, (kind, _empty) in USER_FIELDS.items():
+            out.update(self._field_out(field, kind, rec[field]))
+        out["display_name"] = (rec["display_name"] or " ".join(p for p in (rec["first_name"], rec["last_name"]) if p)
+                               or rec["username"])
+        out.update({"gender_code": rec["gender_code"], "gender": GENDERS.get(rec["gender_code"], ""), "is_staff": rec["is_staff"]})
         if with_batches:
             out["batches"] = [self._batch_out(self.batches[bid], base) for bid in list(rec["batches"])[:batches_limit]]
         out.update({"batches_url": url + "batches/", "created": rec["created"], "modified": rec["modified"]})
         return out
+
+    def _field_out(self, field, kind, value):
+        """A profile field as the API reads it back: a date in the institute's format, a state as a name (with
+        `state_code` beside it) or as its code."""
+        if kind == "date" and value is not None:
+            return {field: value.isoformat() if self.date_format == "iso" else value.strftime("%d/%m/%Y")}
+        if kind == "state":
+            return {field: value if self.state_format == "code" or not value else STATES[value], "state_code": value}
+        if kind == "custom":
+            return {field: dict(value)}
+        return {field: value}
 
     def _me_out(self, rec, base):
         """The public user API's profile (`GET /api/v2.2/me/`): batch names, ISO birth date, state name, no admin fields."""
@@ -197,60 +196,58 @@ class InstituteState:
     def _validate_profile(self, data, errors, rec=None):
         """Clean the profile fields present in `data` (create: rec None). Returns {field: clean value}."""
         clean = {}
-        for field in STRING_FIELDS:
+        for field, (kind, _empty) in USER_FIELDS.items():
             if field in data:
                 try:
-                    clean[field] = parse_string(data[field])
+                    clean[field] = self._parse_field(kind, data[field])
                 except ValueError as err:
-                    errors[field] = [str(err)]
-        if clean.get("email") and not EMAIL_RE.match(clean["email"]):
-            errors["email"] = ["Enter a valid email address."]
-        if "birth_date" in data:
-            try:
-                clean["birth_date"] = parse_birth_date(data["birth_date"])
-            except ValueError as err:
-                errors["birth_date"] = [str(err)]
-        if "state" in data:
-            state = data["state"]
-            if state is None or state == "":
-                clean["state"] = ""
-            elif isinstance(state, str) and state in STATES:
-                clean["state"] = state
-            else:
-                errors["state"] = ["\"%s\" is not a valid choice." % (state,)]
-        for field in ("is_active", "is_blocked"):
-            if field in data:
-                try:
-                    clean[field] = parse_bool(data[field])
-                except ValueError as err:
-                    errors[field] = [str(err)]
-        if "custom_fields" in data:
-            values = data["custom_fields"]
-            if values is None:
-                values = {}
-            if not isinstance(values, dict):
-                errors["custom_fields"] = ["Expected a dictionary of items but got type \"%s\"." % type(values).__name__]
-            else:
-                cleaned, problems = {}, []
-                for name, value in values.items():
-                    canonical = self.custom_fields.get(str(name).lower())
-                    if canonical is None:
-                        problems.append("\"%s\" is not a custom field of this institute." % name)
-                    elif value is None:
-                        cleaned[canonical] = None
-                    elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                        problems.append("%s: Not a valid string." % canonical)
-                    else:
-                        cleaned[canonical] = str(value).strip()
-                if problems:
-                    errors["custom_fields"] = problems
-                clean["custom_fields"] = cleaned
+                    errors[field] = err.args[0] if isinstance(err.args[0], list) else [str(err)]
         if "expires" in data:
             try:
                 clean["expires"] = parse_expires(data["expires"])
             except ValueError as err:
                 errors["expires"] = [str(err)]
         return clean
+
+    def _parse_field(self, kind, value):
+        """A profile field's value as a write gives it, cleaned by its kind; a ValueError (its message, or for
+        custom fields the list of messages) as DRF answers it."""
+        if kind == "date":
+            return parse_birth_date(value)
+        if kind == "flag":
+            return parse_bool(value)
+        if kind == "state":
+            if value is None or value == "":
+                return ""
+            if isinstance(value, str) and value in STATES:
+                return value
+            raise ValueError("\"%s\" is not a valid choice." % (value,))
+        if kind == "custom":
+            return self._parse_custom_fields(value)
+        value = parse_string(value)
+        if kind == "email" and value and not EMAIL_RE.match(value):
+            raise ValueError("Enter a valid email address.")
+        return value
+
+    def _parse_custom_fields(self, values):
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            raise ValueError(["Expected a dictionary of items but got type \"%s\"." % type(values).__name__])
+        cleaned, problems = {}, []
+        for name, value in values.items():
+            canonical = self.custom_fields.get(str(name).lower())
+            if canonical is None:
+                problems.append("\"%s\" is not a custom field of this institute." % name)
+            elif value is None:
+                cleaned[canonical] = None
+            elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                problems.append("%s: Not a valid string." % canonical)
+            else:
+                cleaned[canonical] = str(value).strip()
+        if problems:
+            raise ValueError(problems)
+        return cleaned
 
     def _validate_username(self, data, errors, rec=None):
         if "username" not in data:
@@ -312,12 +309,10 @@ class InstituteState:
         uid = self._next_user
         self._next_user += 1
         rec = {
-            "id": uid, "username": username, "password_hash": hash_password(password),
-            "first_name": "", "last_name": "", "email": "", "address1": "", "address2": "", "city": "", "zip": "",
-            "phone": "", "display_name": "", "birth_date": None, "state": "", "gender_code": "",
-            "is_active": True, "is_blocked": False, "custom_fields": {}, "is_staff": False,
-            "created": now, "modified": now, "batches": {}, "courses": {},
+            "id": uid, "username": username, "password_hash": hash_password(password), "gender_code": "",
+            "is_staff": False, "created": now, "modified": now, "batches": {}, "courses": {},
         }
+        rec.update((field, dict(empty) if isinstance(empty, dict) else empty) for field, (_kind, empty) in USER_FIELDS.items())
         self._apply_profile(rec, clean)
         self._index(rec)
         for bid in batch_ids:

@@ -27,17 +27,18 @@ from ansible_collections.testpress.lms.plugins.filter.roster_csv import (
     roster_to_csv,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, ENTRY_STATES
-from ansible_collections.testpress.lms.plugins.module_utils._fields import CUSTOM, DATE, EMAIL, FLAG, OLD_STATE_CODES, STATE, STATES, TEXT
-from ansible_collections.testpress.lms.plugins.module_utils._users import FIELDS_BY_OPTION
+from ansible_collections.testpress.lms.plugins.module_utils import _fields
+from ansible_collections.testpress.lms.plugins.module_utils._fields import OLD_STATE_CODES, STATES
+from ansible_collections.testpress.lms.plugins.module_utils._users import FIELDS_BY_OPTION, USER_FIELDS
 
 # A cell of each kind of field and what it reads as, so the full row and entry below follow the field table
 # (_users.USER_FIELDS): a new field of a known kind needs no edit here; a new kind needs its sample.
 KIND_SAMPLES = {
-    TEXT: lambda option: ('%s of Asha' % option, '%s of Asha' % option),
-    EMAIL: lambda option: ('asha.%s@example.com' % option, 'asha.%s@example.com' % option),
-    DATE: lambda option: ('12/04/2007', '12/04/2007'),
-    STATE: lambda option: ('IN-TN', 'IN-TN'),
-    FLAG: lambda option: ('true', True) if option == 'is_active' else ('no', False),
+    _fields.TEXT: lambda option: ('%s of Asha' % option, '%s of Asha' % option),
+    _fields.EMAIL: lambda option: ('asha.%s@example.com' % option, 'asha.%s@example.com' % option),
+    _fields.DATE: lambda option: ('12/04/2007', '12/04/2007'),
+    _fields.STATE: lambda option: ('IN-TN', 'IN-TN'),
+    _fields.FLAG: lambda option: ('true', True) if option == 'is_active' else ('no', False),
 }
 # The entry's own keys, which are not profile fields.
 ENTRY_SAMPLES = {
@@ -51,7 +52,7 @@ def full_row_and_entry():
     columns, row, entry = [], [], {}
     for key in ENTRY_KEYS:
         field = FIELDS_BY_OPTION.get(key)
-        if field is not None and field.kind is CUSTOM:
+        if field is not None and field.kind is _fields.CUSTOM:
             columns.append('custom_fields.Roll Number')
             row.append('2026-041')
             entry[key] = {'Roll Number': '2026-041'}
@@ -425,18 +426,21 @@ STATE_CODES = sorted(STATES) + sorted(OLD_STATE_CODES)
 
 
 def values(text):
+    """A strategy per entry key but custom_fields: each profile field's by its kind in the field table."""
     items = st.lists(st.one_of(st.integers(min_value=1, max_value=10 ** 9), text), min_size=1, max_size=4)
-    return {
-        'state': st.sampled_from(ENTRY_STATES),
-        'password': text, 'first_name': text, 'last_name': text, 'address1': text, 'address2': text,
-        'city': text, 'zip': text, 'phone': st.one_of(text, st.from_regex(r'\A[+-][0-9]( ?[0-9]){0,11}\Z')),
-        'email': st.builds('{}@{}.{}'.format, ADDRESS_PART, ADDRESS_PART, ADDRESS_PART),
-        'birth_date': st.one_of(DATE.map(datetime.date.isoformat), DATE.map(lambda day: day.strftime('%d/%m/%Y'))),
-        'state_code': st.one_of(st.sampled_from(STATE_CODES), st.sampled_from(STATE_CODES).map(str.lower)),
-        'is_active': st.booleans(), 'is_blocked': st.booleans(),
-        'batches': items, 'courses': items,
-        'expires': DATE.map(datetime.date.isoformat),
+    by_kind = {
+        _fields.TEXT: text,
+        _fields.EMAIL: st.builds('{}@{}.{}'.format, ADDRESS_PART, ADDRESS_PART, ADDRESS_PART),
+        _fields.DATE: st.one_of(DATE.map(datetime.date.isoformat), DATE.map(lambda day: day.strftime('%d/%m/%Y'))),
+        _fields.STATE: st.one_of(st.sampled_from(STATE_CODES), st.sampled_from(STATE_CODES).map(str.lower)),
+        _fields.FLAG: st.booleans(),
     }
+    drawn = dict((field.option, by_kind[field.kind]) for field in USER_FIELDS if field.kind is not _fields.CUSTOM)
+    # A phone number as a spreadsheet holds one: a leading + or - starts a formula.
+    drawn['phone'] = st.one_of(text, st.from_regex(r'\A[+-][0-9]( ?[0-9]){0,11}\Z'))
+    drawn.update(state=st.sampled_from(ENTRY_STATES), password=text, batches=items, courses=items,
+                 expires=DATE.map(datetime.date.isoformat))
+    return drawn
 
 
 VALUES = values(TEXT)
