@@ -70,9 +70,10 @@ class TestpressAPI:
     def users_by_email(self, email):
         return self.client.get_all(USERS_PATH, {'email': email})
 
-    def list_users(self, workers=1):
-        """Every user, each with the ``batches`` the list embeds; pages read by ``workers`` in parallel."""
-        return self.client.get_all(USERS_PATH, workers=workers)
+    def list_users(self, workers=1, shape=None):
+        """Every user, each with the ``batches`` the list embeds; pages read by ``workers`` in parallel; each user as
+        ``shape`` keeps it, when given."""
+        return self.client.get_all(USERS_PATH, workers=workers, shape=shape)
 
     def find_user(self, username):
         """The account whose username is exactly ``username``, or None."""

@@ -196,8 +196,9 @@ class TestpressClient:
     def delete(self, path, body=None):
         return self.request('DELETE', path, body=body)
 
-    def get_all(self, path, params=None, workers=1):
-        """Every item of a paginated list, to the last page.
+    def get_all(self, path, params=None, workers=1, shape=None):
+        """Every item of a paginated list, to the last page; ``shape(item)`` in place of each item when given
+        (what a caller keeps of it, taken as each page arrives, so a long list is never held whole).
 
         With ``workers`` > 1, the pages after the first are read in parallel once the first
         answer gives ``count``; ``next`` is then followed from the last of them, so items added
@@ -208,25 +209,32 @@ class TestpressClient:
         A link back to a page already read, or more pages than ``page_limit`` allows, is an error.
         """
         path = _with_slash(path)
-        page = self._request('GET', path, params=params, check=not_a_page)
+
+        def read(query):
+            page = self._request('GET', path, params=query, check=not_a_page)
+            if shape is not None:
+                page['results'] = [shape(item) for item in page['results']]
+            return page
+
+        page = read(params)
         items = list(page['results'])
         limit = page_limit(page)
-        read = {page_key((params or {}).items())}
+        seen = {page_key((params or {}).items())}
         urls = page_urls(page, len(items)) if workers > 1 else None
         if urls:
             queries = [query_of(url) for url in urls]
-            for page in in_parallel(lambda query: self._request('GET', path, params=query, check=not_a_page), queries, workers):
+            for page in in_parallel(read, queries, workers):
                 items.extend(page['results'])
-            read.update(page_key(query) for query in queries)
+            seen.update(page_key(query) for query in queries)
         while page['next']:
             query = query_of(page['next'])
-            if page_key(query) in read:
+            if page_key(query) in seen:
                 raise self._error('GET', path, 200, 'the list loops: its next link leads back to a page already read')
-            if len(read) >= limit:
+            if len(seen) >= limit:
                 raise self._error('GET', path, 200, 'the list does not end: still a next page after %d pages, more than '
-                                  'its count of %s items allows' % (len(read), page.get('count')))
-            read.add(page_key(query))
-            page = self._request('GET', path, params=query, check=not_a_page)
+                                  'its count of %s items allows' % (len(seen), page.get('count')))
+            seen.add(page_key(query))
+            page = read(query)
             items.extend(page['results'])
         return items
 

@@ -35,7 +35,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._membership import (
 )
 from ansible_collections.testpress.lms.plugins.module_utils._parallel import in_parallel
 from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub
-from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, plan_absent, plan_present
+from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, account_view, plan_absent, plan_present
 
 # The user list embeds each user's batches; a list this long may have been cut at a page.
 EMBEDDED_BATCHES_LIMIT = 20
@@ -57,8 +57,9 @@ def token_username(token):
 # ---------------------------------------------------------------- read
 
 def read_accounts(api, concurrency):
-    """Every account on the institute by username, the list's pages read in parallel."""
-    return dict((record['username'], record) for record in api.list_users(workers=concurrency))
+    """Every account on the institute by username, the list's pages read in parallel, each kept as the plan
+    needs it (``account_view``)."""
+    return dict((record['username'], record) for record in api.list_users(workers=concurrency, shape=account_view))
 
 
 def embedded_batches(record):
