@@ -68,6 +68,14 @@ ROWS = (
      r'test_tls\.py::test_(validate_certs_false|a_ca_bundle)|test_client\.py::test_(validate_certs_false|a_ca_bundle)'),
     ('Secrets: every integration run scanned for passwords, tokens and password hashes', 'no secret seen',
      r'^tests/integration/'),
+    ('An account edited on the platform between a saved plan and its apply (plan_file)',
+     'clean failure naming it, nothing written',
+     r'test_saved_plans\.py::test_an_account_changed_between_plan_and_apply|test_plan\.py::test_(an_account_changed'
+     r'|accounts_that_appeared)'),
+    ('A saved plan old, missing, of another institute or format version, or of another roster or options',
+     'clean failure, nothing written',
+     r'test_saved_plans\.py::test_(an_old_missing_or_foreign_plan|a_changed_roster_or_option)'
+     r'|test_plan\.py::test_(a_plan_older|a_missing_or_unreadable|a_plan_of_another|a_changed_)'),
 )
 
 # (mistake or attack, how it must end, test ids matching this pattern): each point of the security review.
@@ -115,6 +123,11 @@ SECURITY_ROWS = (
     ('A committed symbolic link leading out of the repository; a tarball built from uncommitted edits',
      'build refused; each shipped edit named',
      r'test_build\.py::test_make_build_(refuses_a_tracked_link|names_each_shipped_file)'),
+    ('A saved plan applied: the writes and the diff are exactly the reviewed plan\'s', 'exactly the plan',
+     r'test_saved_plans\.py::test_(a_saved_plan_applies_exactly|the_shipped_audit_saves)|test_plan\.py::test_an_equal_fresh'),
+    ('Passwords in a roster whose plan is saved (plan_file): in the file, its roster digest or plan_digest',
+     'no secret in the plan', r'test_saved_plans\.py::test_a_plan_file_holds_no_secret|test_plan\.py::test_(the_plan_holds'
+     r'|a_password_changes_no_digest)'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

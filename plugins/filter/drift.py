@@ -132,13 +132,17 @@ def drift_report(result, redact=False):
     changed account, those the result does not list (``changes_not_listed``) too; ``rows`` are the listed ones'."""
     accounts = _accounts(result, redact)
     total = len(accounts) + _not_listed(result)
-    return {
+    report = {
         'clean': not total,
         'summary': dict(result['summary']),
         'accounts': total,
         'redacted': redact or result.get('redacted') is True,
         'rows': [row for _change, rows in accounts for row in rows],
     }
+    if result.get('plan_digest'):
+        # The saved plan (plan_file) this report shows; its apply returns the same digest.
+        report['plan_digest'] = result['plan_digest']
+    return report
 
 
 # ---------------------------------------------------------------- Markdown
@@ -223,6 +227,8 @@ def drift_markdown(result, title='Roster drift report', redact=False, max_rows=M
     summary = result['summary']
     counts = ', '.join('%d %s' % (summary.get(key, 0), key) for key in SUMMARY_KEYS)
     lines = ['# %s' % title, '']
+    if result.get('plan_digest'):
+        lines += ['Saved plan %s: an apply of it changes exactly what this report shows.' % _code(result['plan_digest']), '']
     if not total:
         lines.append('**No drift**: the platform matches the roster (%s).' % counts)
         return '\n'.join(lines) + '\n'

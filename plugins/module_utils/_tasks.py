@@ -19,6 +19,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._entry import FirstP
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._export import export_accounts
 from ansible_collections.testpress.lms.plugins.module_utils._files import PrivateFileError, write_private
+from ansible_collections.testpress.lms.plugins.module_utils import _plan
 from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     KINDS,
     STATES,
@@ -125,6 +126,7 @@ def run_roster(module):
     first_password = FirstPassword(params['initial_password'], params['auto_generate_password'], params['notify_credential'])
     entries, problems = validate_entries(params['users'], params['update_password'], first_password)
     api = module.api
+    saved = _plan.before_reading(params, api.client.base_url, module.check_mode)
     options = roster_options(params, token_owner=(api.me() or {}).get('username') if params.get('api_token') else None)
 
     accounts = read_accounts(api, concurrency)
@@ -133,10 +135,13 @@ def run_roster(module):
     current = read_memberships(api, wanted, concurrency)
     catalogues = resolve_names(api, entries, current, concurrency)
     roster_plan = RosterPlan(plan_roster(entries, accounts, current, catalogues, options, problems), concurrency)
+    digest = _plan.after_planning(params, api.client.base_url, roster_plan.changes, saved, module.check_mode)
 
     applied, failures = module.carry_out(roster_plan)
     result = roster_result(roster_plan.changes, applied, failures, params['max_changes_listed'], params['changes_file'])
     diff = [change.diff() for change in applied[:params['max_changes_listed']]]
+    if digest is not None:
+        result['plan_digest'] = digest
     if failures:
         if module.diff_mode:
             result['diff'] = diff

@@ -262,6 +262,28 @@ options:
         P(testpress.lms.drift_markdown#filter)) are redacted too. What the task writes to the institute is not.
     type: bool
     default: false
+  plan_file:
+    description:
+      - A saved plan, as Terraform's C(plan -out) and C(apply PLANFILE), so that a run applies exactly what was
+        reviewed.
+      - In check mode the task writes its plan to this path (mode C(0600), replaced whole). It holds a format version, the
+        institute's URL, the options that shape the plan, a salted digest of the roster, and for every account the
+        plan changes its state as read and the change planned. It holds no secret (a first password is only
+        C(set on create)), but it does hold the personal data of those accounts, so keep it as private as the roster.
+      - In a normal run the task reads the saved plan, reads the institute and plans again, and applies only when the
+        new plan equals the saved one. Otherwise it fails before any write, naming each account whose state or
+        planned change differs since the review, and the roster or options if they differ.
+      - A missing or unreadable file, a plan of another institute or format version, or one older than
+        O(plan_max_age) fails the task before any write.
+      - The path is on the host the module runs on (the controller, in the plays of this collection).
+      - If not set, the environment variable E(TESTPRESS_PLAN_FILE) is used.
+    type: path
+  plan_max_age:
+    description:
+      - How old a saved plan (O(plan_file)) may be when it is applied, as a number and a unit (V(s), V(m), V(h) or
+        V(d)), such as V(24h) or V(90m). An older plan is refused as stale.
+    type: str
+    default: 24h
 notes:
   - Each account's calls are made in their natural order (create, then the fields the API sets on update
     only, then batches and courses), with at most one call that adds and one that removes per kind.
@@ -476,6 +498,14 @@ failures:
       returned: always
   sample:
     - {username: meena, action: create, msg: "POST /api/v2.5/admin/users/: 400 email: Enter a valid email address."}
+plan_digest:
+  description:
+    - With O(plan_file), a short digest of the plan's accounts (each one's state as read and the change planned),
+      in check mode of the plan saved, in a normal run of the plan applied. The same digest in the review and in
+      the apply says the apply did what was reviewed.
+  returned: when O(plan_file) is set
+  type: str
+  sample: 3f9a0c1d5e7b2a46
 diff:
   description:
     - With C(--diff), one item per changed account listed in RV(changes), so C(--diff) shows whose account each
@@ -527,6 +557,8 @@ def main():
         max_changes_listed=dict(type='int', default=1000),
         changes_file=dict(type='path'),
         redact=dict(type='bool', default=False),
+        plan_file=dict(type='path', fallback=(env_fallback, ['TESTPRESS_PLAN_FILE'])),
+        plan_max_age=dict(type='str', default='24h'),
     )
     TestpressModule(argument_spec, mutually_exclusive=[('users', 'src')],
                     required_one_of=[('users', 'src')]).run(run_roster)

@@ -302,3 +302,11 @@ def test_the_report_never_exceeds_its_size(count, max_chars):
 def test_bad_limits_fail_clearly(options, message):
     with pytest.raises(AnsibleFilterError, match='^drift_markdown: %s$' % message):
         drift_markdown(RESULT, **options)
+
+
+def test_a_saved_plan_is_named_by_its_digest_in_both_reports():
+    saved = dict(RESULT, plan_digest='3f9a0c1d5e7b2a46')
+    assert drift_report(saved)['plan_digest'] == '3f9a0c1d5e7b2a46' and 'plan_digest' not in drift_report(RESULT)
+    assert '\nSaved plan `3f9a0c1d5e7b2a46`: an apply of it changes exactly what this report shows.\n' in drift_markdown(saved)
+    clean = drift_markdown(dict(saved, changes=[]))
+    assert 'Saved plan `3f9a0c1d5e7b2a46`' in clean and '**No drift**' in clean
