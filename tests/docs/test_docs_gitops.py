@@ -121,3 +121,41 @@ def test_the_documented_ci_hands_no_branch_the_apply_credential():
     # Only the job that holds no Testpress secret may write to the pull request.
     writers = [name for name, job in jobs.items() if (job.get('permissions') or {}).get('pull-requests') == 'write']
     assert writers and all(not secrets_of(jobs[name]) for name in writers)
+
+
+def run_of(job):
+    return '\n'.join(str(step.get('run', '')) for step in job['steps'])
+
+
+def test_the_documented_ci_applies_the_plan_the_reviewer_approved():
+    """Issue 22: on a push, a plan job (check mode, plan_file, the report in the job summary, the plan as an
+    artifact) without the apply credential; the apply job, in the institute environment, applies that artifact."""
+    jobs = documented_workflow()['jobs']
+    plan, apply = jobs['plan'], jobs['apply']
+    assert "github.event_name == 'push'" in plan['if'] and plan['environment'] == 'roster-audit'
+    assert 'TESTPRESS_PASSWORD' not in secrets_of(plan) and 'TESTPRESS_AUDIT_PASSWORD' in secrets_of(plan)
+    assert 'ansible-playbook audit.yml' in run_of(plan) and '-e plan_file=' in run_of(plan)
+    assert '$GITHUB_STEP_SUMMARY' in run_of(plan)
+    (upload,) = [step for step in plan['steps'] if str(step.get('uses', '')).startswith('actions/upload-artifact')]
+    assert upload['with']['path'].endswith('/plan/roster.plan')
+    assert apply['needs'] == 'plan' and apply['environment'] == 'institute'
+    (download,) = [step for step in apply['steps'] if str(step.get('uses', '')).startswith('actions/download-artifact')]
+    assert download['with']['name'] == upload['with']['name']
+    assert 'ansible-playbook apply.yml' in run_of(apply) and '-e plan_file="$RUNNER_TEMP/plan/roster.plan"' in run_of(apply)
+
+
+def test_the_documented_ci_audits_nightly_and_comments_once_even_on_failure():
+    """Issue 23.7: a schedule audits the default branch with fail_on_drift; the comment job runs when the audit
+    failed too, with the failure; one comment per pull request, updated in place."""
+    workflow = documented_workflow()
+    jobs = workflow['jobs']
+    assert workflow[True]['schedule'][0]['cron']
+    (nightly,) = [job for job in jobs.values() if "github.event_name == 'schedule'" in str(job.get('if'))]
+    assert nightly['environment'] == 'roster-audit' and 'TESTPRESS_PASSWORD' not in secrets_of(nightly)
+    assert 'ansible-playbook audit.yml' in run_of(nightly) and '-e fail_on_drift=true' in run_of(nightly)
+    audit, comment = jobs['audit'], jobs['comment']
+    after_audit = audit['steps'][[step.get('id') for step in audit['steps']].index('audit') + 1:]
+    assert after_audit and all(step.get('if') == 'always()' for step in after_audit)
+    assert 'Roster audit failed' in run_of(audit)
+    assert comment['needs'] == 'audit' and 'always()' in comment['if'] and "!= 'skipped'" in comment['if']
+    assert '--method PATCH' in run_of(comment) and '<!-- testpress-roster-audit -->' in run_of(comment)
