@@ -26,6 +26,7 @@ import re
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._files import PrivateFileError, write_private
+from ansible_collections.testpress.lms.plugins.module_utils._users import PERSONAL_OPTIONS
 
 FORMAT = 'testpress.lms roster plan'
 VERSION = 1
@@ -189,12 +190,15 @@ def _shown(value):
     return 'empty' if value in (None, '', [], {}) else repr(value)
 
 
-def _describe(change):
-    """A planned change in a few words: ``update (last_name 'A' -> 'B'; batches added 'X')``."""
+def _describe(change, redact=False):
+    """A planned change in a few words: ``update (last_name 'A' -> 'B'; batches added 'X')``; with ``redact``, a
+    personal field by its name alone."""
     parts = []
     before = change.get('before') or {}
     for option, value in sorted((change.get('after') or {}).items()):
-        if option != 'username':
+        if redact and option in PERSONAL_OPTIONS:
+            parts.append('%s (redacted)' % option)
+        elif option != 'username':
             parts.append('%s %s -> %s' % (option, _shown(before.get(option)), _shown(value)))
     for kind in ('batches', 'courses'):
         for how, names in sorted((change.get(kind) or {}).items()):
@@ -203,28 +207,35 @@ def _describe(change):
     return '%s (%s)' % (change.get('action'), '; '.join(parts)) if parts else str(change.get('action'))
 
 
-def _account_problem(username, reviewed, fresh):
-    """Why one account's entry of the fresh plan differs from the reviewed one; None when it does not."""
+def _moved(key, was, now, redact):
+    if redact and key in PERSONAL_OPTIONS:
+        return '%s changed since the review (redacted)' % key
+    return '%s was %s when reviewed, is %s now' % (key, _shown(was), _shown(now))
+
+
+def _account_problem(username, reviewed, fresh, redact=False):
+    """Why one account's entry of the fresh plan differs from the reviewed one; None when it does not. With
+    ``redact`` (the task's option), no personal value is named."""
     if reviewed == fresh:
         return None
     if reviewed is None:
-        return '%s: no change was reviewed, one is planned now: %s' % (username, _describe(fresh['change']))
+        return '%s: no change was reviewed, one is planned now: %s' % (username, _describe(fresh['change'], redact))
     if fresh is None:
-        return '%s: %s was reviewed, and no change is needed now' % (username, _describe(reviewed['change']))
+        return '%s: %s was reviewed, and no change is needed now' % (username, _describe(reviewed['change'], redact))
     was, now = reviewed['read'], fresh['read']
     if was is None and now is not None:
         return '%s: did not exist when reviewed, exists now' % username
     if was is not None and now is None:
         return '%s: existed when reviewed, is gone now' % username
-    moved = ['%s was %s when reviewed, is %s now' % (key, _shown(was.get(key)), _shown(now.get(key)))
-             for key in sorted(set(was) | set(now)) if was.get(key) != now.get(key)]
+    moved = [_moved(key, was.get(key), now.get(key), redact) for key in sorted(set(was) | set(now))
+             if was.get(key) != now.get(key)]
     if moved:
         return '%s: %s' % (username, '; '.join(moved))
     return '%s: the change reviewed was %s, the change planned now is %s' % (
-        username, _describe(reviewed['change']), _describe(fresh['change']))
+        username, _describe(reviewed['change'], redact), _describe(fresh['change'], redact))
 
 
-def differences(saved, fresh):
+def differences(saved, fresh, redact=False):
     """What differs between the reviewed plan and the fresh one: the options, the roster, then each account
     whose state or planned change moved (sorted by username). Empty when the fresh plan may be applied."""
     found = []
@@ -237,8 +248,9 @@ def differences(saved, fresh):
         found.append('the roster is not the one reviewed (its digest differs)')
     reviewed = dict((entry.get('username'), entry) for entry in saved.get('accounts') or [] if isinstance(entry, dict))
     planned = dict((entry['username'], entry) for entry in fresh['accounts'])
-    accounts = [problem for problem in (_account_problem(username, reviewed.get(username), planned.get(username))
-                                        for username in sorted(set(reviewed) | set(planned), key=str)) if problem]
+    usernames = sorted(set(reviewed) | set(planned), key=str)
+    accounts = [problem for problem in (_account_problem(username, reviewed.get(username), planned.get(username), redact)
+                                        for username in usernames) if problem]
     if len(accounts) > MAX_LISTED:
         accounts = accounts[:MAX_LISTED] + ['... and %d more accounts' % (len(accounts) - MAX_LISTED)]
     return found + accounts
@@ -248,7 +260,7 @@ def check(path, saved, params, url, changes):
     """The fresh plan of a normal run, when it equals the saved one; else fail before any write naming what
     moved since the review. The roster's digest is taken with the saved plan's salt, to compare."""
     fresh = make(url, params, changes, salt=str((saved.get('roster') or {}).get('salt', '')))
-    moved = differences(saved, fresh)
+    moved = differences(saved, fresh, redact=bool(params.get('redact')))
     if moved:
         raise InputError('plan_file: the saved plan %s is stale: the institute, the roster or the options changed since '
                          'it was reviewed, so nothing was written:\n- %s\nSave a new plan, review it, then apply it'

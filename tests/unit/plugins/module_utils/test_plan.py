@@ -228,3 +228,13 @@ def test_a_symbolic_link_at_the_plan_file_is_refused(tmp_path):
 
 def test_institute_urls_compare_without_case_or_trailing_slash():
     assert saved_plans.institute('HTTPS://Demo.Testpress.in/') == URL
+
+
+def test_with_redact_a_moved_personal_value_is_named_by_its_field_alone(tmp_path):
+    path, plan = saved(tmp_path, task=params([entry('s03', city='Salem', last_name='B')]))
+    task = params([entry('s03', city='Salem', last_name='B')], redact=True)
+    with pytest.raises(InputError) as caught:
+        saved_plans.check(path, plan, task, URL, changes_of(task, [record(3, 's03', city='Madurai', last_name='C')]))
+    message = str(caught.value)
+    assert "- s03: city changed since the review (redacted); last_name was 'Last' when reviewed, is 'C' now" in message
+    assert 'Madurai' not in message and 'Salem' not in message
