@@ -46,8 +46,8 @@ CORE_TESTS := $(addprefix test-core-,$(CORE_LEGS))
 SANITY_CORES := 2.16
 CORE_SANITY := $(addprefix sanity-core-,$(CORE_LEGS))
 
-.PHONY: help venv demo test unit integration pytest reliability reliability-docs lint sanity docs build ee bench crash-loop changelog clean distclean
-.PHONY: test-cores $(CORE_TESTS) $(CORE_SANITY)
+.PHONY: help venv demo test unit integration pytest reliability reliability-docs lint sanity docs build ee bench bench-large crash-loop changelog clean distclean
+.PHONY: test-cores pytest-checked $(CORE_TESTS) $(CORE_SANITY)
 
 help:
 	@echo "make demo         start the simulator, provision, export, audit, drift, apply, audit: the GitOps story, every step checked"
@@ -61,6 +61,7 @@ help:
 	@echo "make lint         ansible-lint (production profile) + antsibull-changelog lint"
 	@echo "make sanity       ansible-test sanity --python 3.11 on a physical copy of the collection"
 	@echo "make sanity-core-2.16  the same with ansible-core 2.16's ansible-test (sanity-core-2.21: 2.21's, on Python 3.12)"
+	@echo "make bench-large  the roster at 1,000, 10,000 and 100,000 students, concurrency 16 and 32 (hours; not in make test)"
 	@echo "make crash-loop   kill testpress_roster 5 times while it creates 2,000 students; the rerun must converge"
 	@echo "make bench        benchmark testpress_roster against per-student loops (20 ms latency) and under the API's throttle (prints tables)"
 	@echo "make docs         write the field table's copies in the docs (scripts/field_docs.py), render the module reference into docs/modules"
@@ -80,8 +81,21 @@ $(STAMP): requirements.txt requirements-test.txt constraints.txt
 demo: venv
 	scripts/demo.sh
 
-test: pytest reliability test-cores lint sanity $(addprefix sanity-core-,$(SANITY_CORES)) build
-	@echo "== make test: all passed"
+# make test runs its parts side by side (TEST_JOBS at once): pytest's playbook runs wait on the simulator and on
+# timers much of the time, and the other parts fill those gaps. Each part's output is printed whole when it ends
+# (--output-sync); the pinned venvs are made once, while pytest runs. The last line gives the wall time.
+TEST_JOBS ?= 4
+TEST_PARTS := pytest-checked test-cores lint sanity $(addprefix sanity-core-,$(SANITY_CORES)) build
+test:
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(TEST_PARTS) || status=$$?; \
+	seconds=$$(( $$(date +%s) - start )); \
+	echo "== make test: $$( (( status )) && echo FAILED || echo all passed ) in $$(( seconds / 60 )) min $$(( seconds % 60 )) s"; \
+	exit $$status
+
+# pytest, then the reliability table checked against its run.
+pytest-checked: pytest
+	$(RELIABILITY) --check docs/reliability.md
 
 # pytest exits 5 when it collected nothing: that is not a pass. PYTEST_ARGS="-k name" selects tests.
 unit: venv
@@ -97,17 +111,26 @@ pytest: venv
 
 test-cores: $(CORE_TESTS)
 
-# pytest stays in the main venv; the plays run with the leg's ansible-playbook and Python (TESTPRESS_ANSIBLE_BIN).
-$(CORE_TESTS): test-core-%: venv
-	@echo "== ansible-core $* leg (Python $(CORE_PYTHON_$*))"
-	bin="$$(scripts/pinned_venv.sh core-$* $(CORE_PYTHON_$*))"; \
-	TESTPRESS_ANSIBLE_BIN="$$bin" TESTPRESS_ANSIBLE_CORE=$* $(PYTEST) -m core_matrix tests/integration $(PYTEST_ARGS)
+# Each pinned venv (scripts/pinned_venv.sh: made, or refreshed when its requirements changed) is one target, so
+# that the parts using it (a leg and its sanity run) make it once between them.
+PINNED_VENVS := $(addprefix core-,$(CORE_LEGS)) galaxy-importer
+PINNED_PYTHON_galaxy-importer := 3.11
+$(foreach leg,$(CORE_LEGS),$(eval PINNED_PYTHON_core-$(leg) := $(CORE_PYTHON_$(leg))))
+.PHONY: $(addprefix pinned-,$(PINNED_VENVS))
+$(addprefix pinned-,$(PINNED_VENVS)): pinned-%:
+	scripts/pinned_venv.sh $* $(PINNED_PYTHON_$*) >/dev/null
 
+# pytest stays in the main venv; the plays run with the leg's ansible-playbook and Python (TESTPRESS_ANSIBLE_BIN).
+$(CORE_TESTS): test-core-%: venv pinned-core-%
+	@echo "== ansible-core $* leg (Python $(CORE_PYTHON_$*))"
+	TESTPRESS_ANSIBLE_BIN="$(CURDIR)/.build/core-$*/bin" TESTPRESS_ANSIBLE_CORE=$* $(PYTEST) -m core_matrix tests/integration $(PYTEST_ARGS)
+
+RELIABILITY := python3 scripts/reliability_report.py .build/junit.xml
 reliability:
-	python3 scripts/reliability_report.py .build/junit.xml --check docs/reliability.md
+	$(RELIABILITY) --check docs/reliability.md
 
 reliability-docs:
-	python3 scripts/reliability_report.py .build/junit.xml --write docs/reliability.md
+	$(RELIABILITY) --write docs/reliability.md
 
 lint: venv
 	antsibull-changelog lint
@@ -117,8 +140,8 @@ sanity: venv
 	scripts/sanity.sh $(SANITY_ARGS)
 
 # The leg's bin first on PATH: ansible-test's --python is then the leg's venv.
-$(CORE_SANITY): sanity-core-%: venv
-	bin="$$(scripts/pinned_venv.sh core-$* $(CORE_PYTHON_$*))"; \
+$(CORE_SANITY): sanity-core-%: venv pinned-core-%
+	bin="$(CURDIR)/.build/core-$*/bin"; \
 	PATH="$$bin:$$PATH" ANSIBLE_TEST="$$bin/ansible-test" SANITY_PYTHON=$(CORE_PYTHON_$*) scripts/sanity.sh $(SANITY_ARGS)
 
 # Figures, not a pass/fail: BENCH_ARGS="--sizes 1000" for a shorter run.
@@ -126,12 +149,18 @@ bench: venv
 	"$(BIN)/python" tests/bench/bench_roster.py $(BENCH_ARGS)
 	"$(BIN)/python" tests/bench/bench_throttle.py $(BENCH_THROTTLE_ARGS)
 
+# 100,000 students (not in make test: it runs for hours at 20 ms a call): create, no-op and audit at 1,000, 10,000 and
+# 100,000, at concurrency 16 and 32, with the peak memory of the module and of the controller.
+bench-large: venv
+	"$(BIN)/python" tests/bench/bench_roster.py --only sizes --sizes 1000,10000,100000 --concurrency 16,32 \
+		--expires 2031-03-31 $(BENCH_ARGS)
+
 # The long form of tests/integration/test_crash_resume.py (its short form runs in make test).
 crash-loop: venv
 	TESTPRESS_CRASH_STUDENTS=2000 TESTPRESS_CRASH_KILLS=5 $(PYTEST) tests/integration/test_crash_resume.py -n 0
 
 # The tarball from the files git tracks (git add a new file first), then galaxy-importer over it.
-build: venv
+build: venv pinned-galaxy-importer
 	scripts/build.sh
 	scripts/galaxy_importer.sh
 

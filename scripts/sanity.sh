@@ -10,8 +10,9 @@
 # .gitignore), and ansible-test runs in it.
 #
 # ansible-test keeps its pip bootstrap cache and its sanity venvs under ~/.ansible/test
-# (it reads no other setting for them): HOME points at .build/home, so nothing is
-# written outside the repository. The user's pip configuration and pyenv stay found.
+# (it reads no other setting for them): HOME points at .build/home-<ansible-core version>,
+# so nothing is written outside the repository, and make test's sanity runs of two releases,
+# side by side, never write the same cache. The user's pip configuration and pyenv stay found.
 #
 # ANSIBLE_TEST picks another ansible-core's ansible-test (make sanity-2.16); extra
 # arguments go to ansible-test, e.g. `scripts/sanity.sh --test pep8`.
@@ -34,7 +35,7 @@ if command -v pyenv >/dev/null; then
     PYENV_ROOT="$(pyenv root)"
     export PYENV_ROOT
 fi
-export HOME="$BUILD_DIR/home"
+export HOME="$BUILD_DIR/home-$core"
 
 # ansible-test bootstraps pip in each sanity venv with a script it downloads from a
 # host this machine cannot reach; it first looks in its cache. Put a stand-in there.
