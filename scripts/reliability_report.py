@@ -128,6 +128,10 @@ SECURITY_ROWS = (
     ('Passwords in a roster whose plan is saved (plan_file): in the file, its roster digest or plan_digest',
      'no secret in the plan', r'test_saved_plans\.py::test_a_plan_file_holds_no_secret|test_plan\.py::test_(the_plan_holds'
      r'|a_password_changes_no_digest)'),
+    ('A row shifted into email, birth_date or batches, whatever the password column is called; YAML and JSON values '
+     'of a roster file', 'named by row, column letter and header; no value but usernames and batch names',
+     r'test_roster_csv\.py::test_(no_cell_a_shifted_row|a_file_that_is_not_a_roster|the_cells_of_an_unknown)'
+     r'|test_roster_src\.py::test_(one_run_reports|keys_and_types_ansible_rejects)|test_roster_plan\.py::test_no_value'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

@@ -2,17 +2,43 @@
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""``testpress_roster`` with ``src``: the roster file is read here, on the controller, and its entries
-handed to the module as they are (``_roster_files``); the module's problems with an entry are named by
-the file's row. Without ``src`` the module runs as any module does."""
+"""``testpress_roster`` on the controller: the roster file of ``src`` is read here (``_roster_files``), and every
+entry, from a file or the task's ``users``, is checked as the module's argument spec would check it, in the
+collection's words (a misspelt key with the closest one, a value of the wrong type named by its key). When the
+roster has such problems, the module still checks the names of the other entries against the institute, in check
+mode (no write can happen), so that one run reports every mistake; then the task fails, having changed nothing.
+The module's problems with an entry are named by the file's row, in the first block Ansible prints too."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from ansible.errors import AnsibleActionFail, AnsibleError
 
-from ansible_collections.testpress.lms.plugins.module_utils._entry import entry_argument_spec
+from ansible_collections.testpress.lms.plugins.module_utils._entry import problems_message
+from ansible_collections.testpress.lms.plugins.module_utils._module import connection_argument_spec
 from ansible_collections.testpress.lms.plugins.plugin_utils._module_action import ModuleAction
-from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFileError, read_roster
+from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFile, RosterFileError, read_roster
+
+# The options a check of the names needs: the entries and how they are planned, never a file the task writes
+# (a plan, a journal, a backup) nor a sweep of unlisted accounts.
+CHECK_OPTIONS = ('users', 'membership', 'update_password', 'initial_password', 'auto_generate_password',
+                 'notify_credential', 'protected_users', 'manage_protected', 'concurrency')
+MODULE_PROBLEMS = re.compile(r'^\d+ problems? in the roster; nothing was changed:\n- ')
+
+
+def retold(result, msg):
+    """``result`` failing with ``msg``: also in the error Ansible 2.19+ captured from the module, which is the
+    first block it prints (else that block would still say ``users[6]`` where the message says the file's row)."""
+    result['msg'] = msg
+    summary = result.get('exception')
+    if summary is not None and not isinstance(summary, str):
+        try:
+            result['exception'] = dataclasses.replace(summary, event=dataclasses.replace(summary.event, msg=msg))
+        except (TypeError, AttributeError):
+            result.pop('exception')
+    return result
 
 
 class ActionModule(ModuleAction):
@@ -21,7 +47,6 @@ class ActionModule(ModuleAction):
 
     def run_with(self, args, task_vars):
         src = args.pop('src', None)
-        roster = None
         if src is not None:
             if args.get('users') is not None:
                 raise AnsibleActionFail('src and users are mutually exclusive: give the roster as a file (src) '
@@ -35,22 +60,47 @@ class ActionModule(ModuleAction):
                 roster = read_roster(path, src)
             except RosterFileError as err:
                 raise AnsibleActionFail(str(err)) from None
-            args['users'] = roster.entries
+        elif isinstance(args.get('users'), list):
+            roster = RosterFile(None, list(args['users']))
+        else:
+            return self.run_module(args, task_vars)
+        if roster.check().problems:
+            return self._refused(args, task_vars, roster)
+        args['users'] = roster.entries
         result = self.run_module(args, task_vars)
-        if roster is not None:
-            self._from_file(result, roster)
-        return result
-
-    @staticmethod
-    def _from_file(result, roster):
-        """Name entries by the file's rows, and report the task's ``src``, not thousands of entries."""
-        msg = result.get('msg')
-        if isinstance(msg, str):
-            problems = roster.entry_problems(entry_argument_spec()) if result.get('failed') and 'users[' not in msg else []
-            result['msg'] = (roster.name_entries(msg) if not problems else
-                             '%d problem%s in the roster; nothing was changed:\n- %s'
-                             % (len(problems), '' if len(problems) == 1 else 's', '\n- '.join(problems)))
+        if isinstance(result.get('msg'), str) and roster.name is not None:
+            retold(result, roster.name_entries(result['msg']))
         module_args = (result.get('invocation') or {}).get('module_args')
-        if isinstance(module_args, dict):
+        if isinstance(module_args, dict) and roster.name is not None:
+            # Report the task's src, not the thousands of entries it may hold.
             module_args.pop('users', None)
             module_args['src'] = roster.name
+        return result
+
+    def _refused(self, args, task_vars, roster):
+        """The failure of a roster with problems: those found here, and those the module finds in the other entries
+        (unknown batch or course names, ...), checked in check mode with no sweep, so nothing is written."""
+        problems, note = list(roster.problems), roster.note
+        valid = roster.valid()
+        if valid:
+            checking = dict((key, value) for key, value in args.items()
+                            if key in CHECK_OPTIONS or key in connection_argument_spec())
+            checking.update(users=[roster.entries[index] for index in valid], unlisted_users='ignore')
+            check_mode = self._task.check_mode
+            self._task.check_mode = True
+            try:
+                checked = self.run_module(checking, task_vars)
+            finally:
+                self._task.check_mode = check_mode
+            msg = checked.get('msg') if checked.get('failed') else None
+            if isinstance(msg, str) and MODULE_PROBLEMS.match(msg):
+                for line in MODULE_PROBLEMS.sub('', msg).split('\n- '):
+                    found = re.match(r'users\[(\d+)\]', line)
+                    order = roster.order(valid[int(found.group(1))]) if found else float('inf')
+                    problems.append((order, roster.name_entries(line, valid)))
+            elif msg:
+                problems.append((float('inf'), 'the names of the other entries were not checked against the institute: %s'
+                                 % roster.name_entries(msg, valid)))
+        problems.sort(key=lambda problem: problem[0])
+        return {'failed': True, 'changed': False,
+                'msg': problems_message([text for _order, text in problems]) + ('\n(%s)' % note if note else '')}

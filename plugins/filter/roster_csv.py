@@ -4,29 +4,42 @@
 
 """``roster_from_csv`` and ``roster_to_csv``: roster entries from and to spreadsheet text.
 
-The columns are the keys of a roster entry (``_roster.entry_argument_spec``), except the dict of
-custom fields, which is one column per field, named ``custom_fields.<Field Name>``; headers match
-in any case. Every cell is trimmed, as the API trims text, and checked with the rules the modules
-apply to the same option, so a bad spreadsheet fails here before a roster task reads the institute,
-naming every problem at once by row and column (``read_roster_csv`` is the reading for other
-plugins). A problem never shows what may be a secret: the header or cells of a column that is not
-a roster key, or any cell of a text with a password column. A cell a spreadsheet would run as a
-formula is written with a leading ``'`` and read back without it. Their documentation is in
-``roster_from_csv.yml`` and ``roster_to_csv.yml``.
+The columns are the keys of a roster entry (``_entry.ENTRY_KEYS``), except the dict of custom fields,
+which is one column per field, named ``custom_fields.<Field Name>``; headers match ignoring case, blanks,
+hyphens and underscores, and in the spellings of ``_entry.KEY_ALIASES`` (``Date of Birth``). Every cell is
+trimmed, as the API trims text, and checked with the rules the modules apply to the same option, so a bad
+spreadsheet fails here before a roster task reads the institute, naming every problem at once by row and
+column (letter and header; ``read_roster_rows`` is the reading for other plugins, which goes on with the good
+rows). A problem never shows a cell's value but a username's or a batch's or course's name: a shifted row
+may put a password in any column. An empty ``batches``/``courses`` cell is an empty list. A cell a
+spreadsheet would run as a formula is written with a leading ``'`` and read back without it. Their
+documentation is in ``roster_from_csv.yml`` and ``roster_to_csv.yml``.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import itertools
-import re
 from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRY_KEYS, ENTRY_SPEC, RosterEntry, typed
+from ansible_collections.testpress.lms.plugins.module_utils._entry import (
+    ENTRY_KEYS,
+    ENTRY_SPEC,
+    ENTRY_STATES,
+    KEY_ALIASES,
+    KEY_OF_SPELLING,
+    MEMBERSHIP_KEYS,
+    QUOTED_VALUE,
+    SHOWN_KEYS,
+    RosterEntry,
+    closest_key,
+    fold,
+    typed,
+    without_values,
+)
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._fields import CUSTOM
 from ansible_collections.testpress.lms.plugins.module_utils._membership import desired_expiry
@@ -38,35 +51,43 @@ CUSTOM_PREFIX = CUSTOM_FIELDS + '.'
 # One column per entry key, except the custom fields, which are one column per field.
 COLUMN_KEYS = tuple(key for key in ENTRY_KEYS if ENTRY_SPEC[key]['type'] != 'dict')
 BOM = '\ufeff'
-# A value a message shows, as Python's repr writes it: hidden when the text may hold a password.
-QUOTED_VALUE = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
 
 
 class Column:
     """One header cell: the entry key it fills, and for a custom field column, the field's name.
 
-    ``name`` is how problems name the column: the key or ``custom_fields.<Field Name>``, or for a column
-    that is not a roster key (whose header might be any text of any file) its letter only.
+    ``name`` is how problems name the column: its letter and its header as written (``column E (E-mail)``).
     ``ignored``: a column whose header is already a problem; its cells are not read.
     """
 
-    def __init__(self, name, key=None, field=None, ignored=False):
-        self.name = name
+    def __init__(self, letter, title='', key=None, field=None, ignored=False):
+        self.name = 'column %s (%s)' % (letter, title) if title else 'column %s' % letter
         self.key = key
         self.field = field
         self.ignored = ignored
 
 
-class RosterCsvError(AnsibleFilterError):
-    """Every problem of one CSV text; ``problems`` holds each as ``row <n>, column <c>: <what>``."""
+def columns_note():
+    """The columns a roster spreadsheet may have: said once per failure, however many headers are unknown."""
+    return ('the columns are %s, and %s<Field Name> for each custom field; headers match in any case, ignoring '
+            'spaces, hyphens and underscores, and also as %s'
+            % (', '.join(COLUMN_KEYS), CUSTOM_PREFIX,
+               '; '.join('%s for %s' % (', '.join(aliases), key) for key, aliases in KEY_ALIASES.items())))
 
-    def __init__(self, problems, hidden=False):
+
+class RosterCsvError(AnsibleFilterError):
+    """Every problem of one CSV text; ``problems`` holds each as ``row <n>, column <c> (<header>): <what>``, and
+    ``rows`` the row of each (the header's for a column's problem). ``note``: said once after them."""
+
+    def __init__(self, problems, rows=None, note=None):
         self.problems = problems
-        note = ' (cell values are not shown: the text has a password column)' if hidden else ''
+        self.rows = rows or []
+        self.note = note
+        tail = '\n(%s)' % note if note else ''
         if len(problems) == 1:
-            message = 'roster_from_csv: %s%s' % (problems[0], note)
+            message = 'roster_from_csv: %s%s' % (problems[0], tail)
         else:
-            message = 'roster_from_csv: %d problems%s:\n%s' % (len(problems), note, '\n'.join('- ' + text for text in problems))
+            message = 'roster_from_csv: %d problems:\n%s%s' % (len(problems), '\n'.join('- ' + text for text in problems), tail)
         super().__init__(message)
 
 
@@ -80,8 +101,8 @@ def _message(err, key):
 
 def read_cell(key, cell):
     """The entry value of one non-empty cell of column ``key`` (trimmed and unquoted): typed as the roster's
-    argument spec types the option (``yes`` is true; a state is one of its choices), then checked with the
-    rule the roster entry applies to that option (an email address, a date, ids and names). Strings are
+    argument spec types the option (``yes`` is true; a state is one of its choices, in any case), then checked
+    with the rule the roster entry applies to that option (an email address, a date, ids and names). Strings are
     returned as they are (the modules normalise them)."""
     if ENTRY_SPEC[key]['type'] == 'list':
         return split_items(key, cell)
@@ -109,9 +130,15 @@ def _records(text, problems):
         except StopIteration:
             return
         except csv.Error as err:
-            problems.append('row %d: not valid CSV: %s' % (row, err))
+            problems.append((row, 'row %d: not valid CSV: %s' % (row, err)))
             return
         yield row, cells
+
+
+def _holds_states(records, number):
+    """True when a cell of column ``number`` is an entry state (present/absent, in any case): a ``State`` column
+    is then the entries' ``state``, else a person's state (``state_code``)."""
+    return any(unquote(cells[number]).casefold() in ENTRY_STATES for _row, cells in records if number < len(cells))
 
 
 class _Reader:
@@ -120,72 +147,76 @@ class _Reader:
     def __init__(self):
         self.problems = []
         self.columns = None
-        self.hidden = False
+        self.unknown_header = False
 
     def problem(self, row, column, message):
-        self.problems.append('row %d, column %s: %s' % (row, column, message))
+        self.problems.append((row, 'row %d, %s: %s' % (row, column.name, message) if column else 'row %d: %s' % (row, message)))
 
     def cell_problem(self, row, column, message):
-        """A problem with a cell's value: the value is shown unless the text has a password column (a
-        row shifted by a cell puts the password in another column, where a check would show it)."""
-        self.problem(row, column, QUOTED_VALUE.sub('the value', message) if self.hidden else message)
+        """A problem with a cell's value, quoting it only in a username, batches or courses column: any other
+        cell may hold a password that a row shifted by a cell put there."""
+        self.problem(row, column, message if column.key in SHOWN_KEYS else QUOTED_VALUE.sub('the value', message))
 
-    def header(self, row, cells):
-        """The columns a header row names, each checked: a roster key (in any case), listed once."""
+    def header(self, row, cells, records):
+        """The columns a header row names, each checked: a roster key (as ``fold`` compares), listed once."""
         columns, seen = [], {}
         for number, cell in enumerate(cells, 1):
             title, letter = cell.strip(), column_letter(number)
             if not title:
                 columns.append(Column(letter))
                 continue
-            column = self.header_cell(row, title, letter)
+            column = self.header_cell(row, title, letter, lambda: _holds_states(records, number - 1))
             # A custom field's name lives in its own namespace: custom_fields.First_Name is no first_name.
             same = ('%s.%s' % (CUSTOM_FIELDS, column.field) if column.field is not None else column.key or '').casefold()
             if same and same in seen:
-                self.problem(row, column.name, 'the column is listed twice (columns %s and %s)' % (seen[same], letter))
-                column = Column(letter, ignored=True)
+                self.problem(row, column, 'the column is listed twice (columns %s and %s)' % (seen[same], letter))
+                column = Column(letter, title, ignored=True)
             elif same:
                 seen[same] = letter
             columns.append(column)
         if not any(column.key == 'username' for column in columns):
-            self.problem(row, 'username', 'the header has no username column')
-        self.hidden = any(column.key == 'password' for column in columns)
+            self.problem(row, None, 'the header has no username column')
         return columns
 
-    def header_cell(self, row, title, letter):
+    def header_cell(self, row, title, letter, holds_states):
         if title[:len(CUSTOM_PREFIX)].casefold() == CUSTOM_PREFIX:
             field = title[len(CUSTOM_PREFIX):].strip()
-            name = CUSTOM_PREFIX + field
             try:
                 CUSTOM.desired(CUSTOM_FIELDS, {field: ''})
             except InputError as err:
-                self.problem(row, name, _message(err, CUSTOM_FIELDS))
-                return Column(name, ignored=True)
-            return Column(name, CUSTOM_FIELDS, field)
-        key = title.casefold()
+                self.problem(row, Column(letter, title), _message(err, CUSTOM_FIELDS))
+                return Column(letter, title, ignored=True)
+            return Column(letter, title, CUSTOM_FIELDS, field)
+        key = KEY_OF_SPELLING.get(fold(title))
+        if key == 'state' and not holds_states():
+            key = 'state_code'
         if key in COLUMN_KEYS:
-            return Column(key, key)
-        close = difflib.get_close_matches(key, COLUMN_KEYS, n=1, cutoff=0.8)
-        self.problem(row, letter, 'not a roster entry key%s; the columns are %s, and %s<Field Name> for each custom field'
-                     % (' (did you mean %s?)' % close[0] if close else '', ', '.join(COLUMN_KEYS), CUSTOM_PREFIX))
-        return Column(letter, ignored=True)
+            return Column(letter, title, key)
+        close = closest_key(title, COLUMN_KEYS)
+        self.unknown_header = True
+        self.problem(row, Column(letter, title), 'not a roster entry key%s' % (' (did you mean %s?)' % close if close else ''))
+        return Column(letter, title, ignored=True)
 
     def entry(self, row, cells):
         entry, beyond, known = {}, False, len(self.problems)
         for number, cell in enumerate(cells):
             cell = unquote(cell)
-            if not cell:
-                continue
             if number >= len(self.columns):
-                if not beyond:
-                    self.problem(row, column_letter(number + 1), 'a value beyond the last column of the header')
-                beyond = True
+                if cell and not beyond:
+                    self.problem(row, Column(column_letter(number + 1)), 'a value beyond the last column of the header')
+                    beyond = True
                 continue
             column = self.columns[number]
             if column.ignored:
                 continue
+            if not cell:
+                # An empty batches or courses cell is an empty list (roster_to_csv writes [] so): with
+                # membership=exact, none. Any other empty cell leaves its key out.
+                if column.key in MEMBERSHIP_KEYS:
+                    entry[column.key] = []
+                continue
             if column.key is None:
-                self.problem(row, column.name, 'a value in a column without a header')
+                self.problem(row, column, 'a value in a column without a header')
             elif column.field is not None:
                 # A custom field takes any text; its name was checked with the header.
                 entry.setdefault(CUSTOM_FIELDS, {})[column.field] = cell
@@ -193,58 +224,79 @@ class _Reader:
                 try:
                     entry[column.key] = read_cell(column.key, cell)
                 except InputError as err:
-                    self.cell_problem(row, column.name, _message(err, column.key))
-        if 'username' not in entry and any(column.key == 'username' for column in self.columns):
-            self.problem(row, 'username', 'the username is empty')
+                    self.cell_problem(row, column, _message(err, column.key))
+        for column in self.columns[len(cells):]:
+            if column.key in MEMBERSHIP_KEYS and not column.ignored:
+                entry[column.key] = []
+        username = next((column for column in self.columns if column.key == 'username'), None)
+        if 'username' not in entry and username is not None:
+            self.problem(row, username, 'the username is empty')
         elif len(self.problems) == known and 'username' in entry:
             # The rules between keys (expires needs batches), as the roster entry applies them.
             try:
                 RosterEntry(row, entry)
             except InputError as err:
-                column = _column_of(str(err))
-                if column:
-                    self.cell_problem(row, column, _message(err, column))
+                key = _column_of(str(err))
+                column = next((column for column in self.columns if column.key == key), None)
+                if column is not None:
+                    self.cell_problem(row, column, _message(err, key))
                 else:
-                    self.problems.append('row %d: %s' % (row, QUOTED_VALUE.sub('the value', str(err)) if self.hidden else err))
+                    self.problems.append((row, 'row %d: %s' % (row, without_values(str(err)))))
         return entry
 
     def read(self, text):
+        """``[(row, entry, ok)]``, ``ok`` false for a row with a problem; every problem is in ``problems``."""
         found, rows_of = [], {}
-        for row, cells in _records(text, self.problems):
-            # Blank rows, and rows of only commas, are what spreadsheets leave behind: no entry.
-            if not any(unquote(cell) for cell in cells):
-                continue
+        # Blank rows, and rows of only commas, are what spreadsheets leave behind: no entry.
+        records = [(row, cells) for row, cells in _records(text, self.problems) if any(unquote(cell) for cell in cells)]
+        for index, (row, cells) in enumerate(records):
             if self.columns is None:
-                self.columns = self.header(row, cells)
+                self.columns = self.header(row, cells, records[index + 1:])
                 continue
+            known = len(self.problems)
             entry = self.entry(row, cells)
             username = entry.get('username')
             if username in rows_of:
-                self.cell_problem(row, 'username', '%r is listed twice (rows %d and %d)' % (username, rows_of[username], row))
+                self.cell_problem(row, self.columns[[column.key for column in self.columns].index('username')],
+                                  '%r is listed twice (rows %d and %d)' % (username, rows_of[username], row))
             elif username is not None:
                 rows_of[username] = row
-            found.append((row, entry))
+            found.append((row, entry, len(self.problems) == known))
         if self.columns is None and not self.problems:
-            self.problems.append('the text has no header row naming the columns')
-        if self.problems:
-            raise RosterCsvError(self.problems, self.hidden)
+            self.problems.append((0, 'the text has no header row naming the columns'))
         return found
 
+    def error(self):
+        problems = sorted(self.problems, key=lambda problem: problem[0])
+        return RosterCsvError([text for _row, text in problems], [row for row, _text in problems],
+                              columns_note() if self.unknown_header else None)
 
-def read_roster_csv(text):
-    """``(entries, rows)``: the entries of ``roster_from_csv`` and, for each, the row it was read from (as a
-    spreadsheet numbers it), so that a roster file's reader names an entry by its row. Raises
-    ``RosterCsvError`` naming every problem of the text at once."""
+
+def read_roster_rows(text):
+    """``(found, error)``: ``(row, entry, ok)`` of every row of CSV text (``ok`` false for a row with a problem),
+    and a ``RosterCsvError`` naming every problem of the text, or None. For a roster file's reader, which goes on
+    with the good rows to check their names against the institute."""
     if not isinstance(text, str):
         raise AnsibleFilterError('roster_from_csv expects CSV text (a string), got %s' % type(text).__name__)
     if text.startswith(BOM):
         text = text[len(BOM):]
-    found = _Reader().read(text)
-    return [entry for _row, entry in found], [row for row, _entry in found]
+    reader = _Reader()
+    found = reader.read(text)
+    return found, reader.error() if reader.problems else None
+
+
+def read_roster_csv(text):
+    """``(entries, rows)``: the entries of ``roster_from_csv`` and, for each, the row it was read from (as a
+    spreadsheet numbers it). Raises ``RosterCsvError`` naming every problem of the text at once."""
+    found, error = read_roster_rows(text)
+    if error is not None:
+        raise error
+    return [entry for _row, entry, _ok in found], [row for row, _entry, _ok in found]
 
 
 def roster_from_csv(text):
-    """Roster entries from CSV text whose header row names entry keys; empty cells are left out."""
+    """Roster entries from CSV text whose header row names entry keys; empty cells are left out (an empty
+    ``batches`` or ``courses`` cell is an empty list)."""
     return read_roster_csv(text)[0]
 
 

@@ -12,6 +12,9 @@ modules take them), ``expires`` and ``state``.
 
 from __future__ import annotations
 
+import difflib
+import re
+
 from ansible.module_utils.common.validation import check_type_bool, check_type_dict, check_type_list, check_type_str
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
@@ -44,6 +47,55 @@ def entry_argument_spec():
 ENTRY_SPEC = entry_argument_spec()
 # Every key a roster entry may have, in the order an export writes them.
 ENTRY_KEYS = tuple(ENTRY_SPEC)
+# How a spreadsheet may head a key's column besides the key itself, compared folded (``fold``: case, blanks,
+# hyphens and underscores do not count, so ``First Name`` and ``E-mail`` need no line here). The one table of
+# header spellings: the CSV filters read it, and so may the docs. ``State`` is a person's state: it is the
+# column of ``state`` (present/absent) when a cell of it says present or absent.
+KEY_ALIASES = {
+    'username': ('User', 'Login', 'User ID'),
+    'first_name': ('Given Name',),
+    'last_name': ('Surname', 'Family Name'),
+    'email': ('Mail', 'Email Address', 'Email ID', 'Mail ID'),
+    'birth_date': ('Date of Birth', 'DOB', 'Birthday', 'Birth'),
+    'phone': ('Mobile', 'Mobile Number', 'Mobile No', 'Phone Number', 'Phone No', 'Contact Number', 'Telephone'),
+    'address1': ('Address', 'Address Line 1', 'Address 1'),
+    'address2': ('Address Line 2', 'Address 2'),
+    'zip': ('PIN', 'PIN Code', 'Pincode', 'Postal Code', 'ZIP Code', 'Postcode'),
+    'state_code': ('State', 'State Name', 'Province'),
+    'is_active': ('Active',),
+    'is_blocked': ('Blocked',),
+    'batches': ('Batch',),
+    'courses': ('Course',),
+    'expires': ('Valid Until', 'Valid Till', 'Expiry', 'Expiry Date', 'Expires On', 'End Date'),
+}
+# What a message may quote of an entry: its username and the names of its batches and courses. Any other value
+# (an email, a date, a state code) may be a password a shifted spreadsheet row put there.
+SHOWN_KEYS = ('username', 'batches', 'courses')
+QUOTED_VALUE = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
+
+
+def fold(text):
+    """A header or key as headers are compared: without case, blanks, hyphens and underscores."""
+    return re.sub(r'[\s_\-]+', '', text).casefold()
+
+
+# Every folded spelling of a key: the key itself and its aliases (``state`` being also ``state_code``'s alias).
+KEY_OF_SPELLING = dict((fold(alias), key) for key, aliases in KEY_ALIASES.items() for alias in aliases)
+KEY_OF_SPELLING.update((fold(key), key) for key in ENTRY_KEYS)
+
+
+def closest_key(text, keys=ENTRY_KEYS):
+    """The key of ``keys`` closest to ``text`` (a misspelt key or header), or None."""
+    spellings = dict((spelling, key) for spelling, key in KEY_OF_SPELLING.items() if key in keys)
+    close = difflib.get_close_matches(fold(text), list(spellings), n=1, cutoff=0.75)
+    return spellings[close[0]] if close else None
+
+
+def without_values(message):
+    """A problem with an entry's value, quoting no value unless of a key whose values may be shown (a batch's
+    name); the key is what the message starts with (``email: '...' is not an email address``)."""
+    key = next((key for key in ENTRY_KEYS if message.startswith(key + ':') or message.startswith(key + ' ')), None)
+    return message if key in SHOWN_KEYS else QUOTED_VALUE.sub('the value', message)
 
 
 def typed(key, value):
@@ -56,9 +108,33 @@ def typed(key, value):
     except (TypeError, ValueError):
         raise InputError('%s: not a %s' % (key, {'str': 'text', 'bool': 'boolean (true/false)', 'dict': 'dict',
                                                  'list': 'list'}[spec['type']])) from None
-    if 'choices' in spec and value not in spec['choices']:
-        raise InputError('%s: must be one of %s' % (key, ', '.join(spec['choices'])))
+    if 'choices' in spec:
+        # A spreadsheet may write a choice in any case (ABSENT), as it writes a boolean (TRUE).
+        value = next((choice for choice in spec['choices'] if choice == value.strip().lower()), value)
+        if value not in spec['choices']:
+            raise InputError('%s: must be one of %s' % (key, ', '.join(spec['choices'])))
     return value
+
+
+def checked_entry(raw):
+    """``(entry, problems)``: ``raw`` with each value typed as the roster's argument spec types it (``typed``),
+    and one line per key that is not an entry key (with the closest key) or value of the wrong type, naming the
+    key and never the value. What Ansible would refuse of an entry, said by the collection on the controller."""
+    if not isinstance(raw, dict):
+        return raw, ['an entry must be a dict with at least a username']
+    entry, problems = {}, []
+    for key, value in raw.items():
+        if key not in ENTRY_SPEC:
+            close = closest_key(str(key))
+            problems.append('not a roster entry key: %s%s' % (key, ' (did you mean %s?)' % close if close else ''))
+        elif value is None:
+            entry[key] = value
+        else:
+            try:
+                entry[key] = typed(key, value)
+            except InputError as err:
+                problems.append(str(err))
+    return entry, problems
 
 
 class FirstPassword:
@@ -87,7 +163,7 @@ class RosterEntry:
         self.expires = None
         self.ignored = []
         if self.state == 'absent':
-            self.ignored = sorted(key for key, value in raw.items() if value is not None and key not in ABSENT_KEYS)
+            self.ignored = sorted(key for key, value in raw.items() if value not in (None, []) and key not in ABSENT_KEYS)
             raw = dict((key, raw.get(key)) for key in ABSENT_KEYS)
         first = first_password or FirstPassword()
         if raw.get('password'):
@@ -122,8 +198,9 @@ def validate_entries(users, update_password='on_create', first_password=None):
     """``(entries, problems)``: the valid entries, and one line per problem of the others. The problems are
     reported with those the plan finds (unknown names), so one run names every bad entry.
 
-    An entry's own password is scrubbed from its problem line, at any length and in any spelling: a
-    shifted spreadsheet row puts a password where an email was expected.
+    A problem line quotes no value but a username or a batch's or course's name (``without_values``), and an
+    entry's own password is scrubbed from it at any length and in any spelling: a shifted spreadsheet row puts a
+    password where an email was expected.
     """
     entries, problems, seen = [], [], {}
     for position, raw in enumerate(users):
@@ -140,8 +217,14 @@ def validate_entries(users, update_password='on_create', first_password=None):
         try:
             entries.append(RosterEntry(position, raw, update_password, first_password))
         except InputError as err:
-            problems.append(scrub('%s: %s' % (label(position, username), err), [raw.get('password')]))
+            problems.append(scrub('%s: %s' % (label(position, username), without_values(str(err))), [raw.get('password')]))
     return entries, problems
+
+
+def problems_message(problems):
+    """The one message of a roster's problems found before any write, one line each."""
+    return ('%d problem%s in the roster; nothing was changed:\n- %s'
+            % (len(problems), '' if len(problems) == 1 else 's', '\n- '.join(problems)))
 
 
 class RosterError(InputError):
@@ -149,5 +232,4 @@ class RosterError(InputError):
 
     def __init__(self, problems):
         self.problems = problems
-        super().__init__('%d problem%s in the roster; nothing was changed:\n- %s'
-                         % (len(problems), '' if len(problems) == 1 else 's', '\n- '.join(problems)))
+        super().__init__(problems_message(problems))

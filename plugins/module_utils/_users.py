@@ -18,6 +18,8 @@ from ansible_collections.testpress.lms.plugins.module_utils._fields import CUSTO
 from ansible_collections.testpress.lms.plugins.module_utils._recovery import until_done
 
 PASSWORD_PLACEHOLDER = '********'
+# What a diff says of the password of an account Testpress creates with one it makes (auto_generate_password).
+GENERATED_PASSWORD = '(made by Testpress)'
 
 
 class UserField:
@@ -229,7 +231,8 @@ def plan_present(spec, record):
         spec.check_creatable()
         after = dict(view(spec.profile, spec.profile), username=spec.username)
         if spec.password or spec.auto_generate_password:
-            after['password'] = PASSWORD_PLACEHOLDER
+            # The password the create sends is never shown; one Testpress makes is not sent at all.
+            after['password'] = GENERATED_PASSWORD if spec.auto_generate_password else PASSWORD_PLACEHOLDER
         return UserPlan('create', spec, None, spec.create_body(), {}, after)
     current, options, body = profile_update(spec, record)
     before = dict(view(current, spec.profile, current['custom_fields']), username=spec.username)

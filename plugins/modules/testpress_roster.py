@@ -16,7 +16,10 @@ description:
     what the roster manages and the list does not carry), plans every change, then applies the plan with
     O(concurrency) parallel requests. A second run sends no write and reports no change.
   - Every entry is validated and every batch and course name resolved before the first write. Any problem, in
-    any entry, fails the task naming each bad entry, and nothing is written.
+    any entry, fails the task naming each bad entry, and nothing is written. A key an entry does not have is
+    named with the closest one (C(frist_name), did you mean C(first_name)?); O(users[].state) takes its choices
+    in any case. One failure lists the entries' own mistakes and the unknown batch and course names of the
+    other entries together (those are checked against the institute in check mode, with no sweep).
   - One account whose calls fail does not stop the others. The task then fails, listing each failed user and why
     in RV(failures); a rerun finishes the job.
   - In check mode the task reads, plans and reports exactly what a real run would do, and writes nothing. With
@@ -149,8 +152,11 @@ options:
         the role or beside the playbook, then in the playbook's directory.
       - The file is read as it is, never templated; this is what keeps a roster of 10,000 students cheap for the
         controller. Keep passwords out of it, and use O(initial_password) or O(auto_generate_password).
-      - A problem names the file and the row (the header is row 1) or, for YAML and JSON, the entry (the first
-        is entry 1) and its line. Messages never quote a cell of the file other than a roster key's value.
+      - A problem names the file and the row (the header is row 1) and column (its letter and header) or, for
+        YAML and JSON, the entry (the first is entry 1) and its line, in the first block Ansible prints too.
+        Messages never quote a value of the file other than a username and a batch's or course's name.
+      - A YAML file whose aliases expand past four times its own nodes, or a file nested deeper than 32 levels,
+        is refused unread, naming the file.
     type: str
   initial_password:
     description:
@@ -407,7 +413,9 @@ changes:
       returned: when action is not delete
     after:
       description:
-        - The same fields as the roster sets them. A password shows as a placeholder, never its value.
+        - The same fields as the roster sets them. A password shows as a placeholder, never its value; the
+          password of an account Testpress creates with one it makes (O(auto_generate_password)) as
+          V((made by Testpress\)).
         - Not returned for V(delete).
       type: dict
       returned: when action is not delete

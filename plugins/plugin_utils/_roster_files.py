@@ -20,10 +20,9 @@ import re
 
 import yaml
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.testpress.lms.plugins.filter.roster_csv import read_roster_csv, roster_to_csv
+from ansible_collections.testpress.lms.plugins.filter.roster_csv import read_roster_rows, roster_to_csv
+from ansible_collections.testpress.lms.plugins.module_utils._entry import checked_entry
 from ansible_collections.testpress.lms.plugins.module_utils._files import PRIVATE_MODE, PrivateFileError, holds, write_private
 
 try:
@@ -144,43 +143,59 @@ def _quick_yaml(text):
 
 
 class RosterFile:
-    """The entries of one roster file, and where each came from, to name it in messages."""
+    """The entries of one roster file (or of a task's ``users``: ``name`` None), where each came from, to name it in
+    messages, and the problems found on the controller: ``problems`` holds ``(order, text)``, ``bad`` the indexes of
+    the entries they concern (the others are still checked against the institute), ``note`` a line said once."""
 
     def __init__(self, name, entries, rows=None, lines=None):
         self.name = name
         self.entries = entries
         self.rows = rows
         self.lines = lines
+        self.problems = []
+        self.bad = set()
+        self.note = None
 
     def label(self, index):
-        """``rosters/a.csv, row 6`` (the header is row 1), or ``rosters/a.yml, entry 5 at line 23``."""
+        """``rosters/a.csv, row 6`` (the header is row 1), or ``rosters/a.yml, entry 5 at line 23``; ``users[4]``
+        for a task's own list."""
+        if self.name is None:
+            return 'users[%d]' % index
         if self.rows is not None and index < len(self.rows):
             return '%s, row %d' % (self.name, self.rows[index])
         if self.lines is not None and index < len(self.lines):
             return '%s, entry %d at line %d' % (self.name, index + 1, self.lines[index])
         return '%s, entry %d' % (self.name, index + 1)
 
-    def name_entries(self, text):
-        """``text`` with each ``users[N]`` (the module's name of an entry) written as the file and row."""
-        return ENTRY_INDEX.sub(lambda found: self.label(int(found.group(1))), text)
+    def order(self, index):
+        """Where entry ``index`` stands in the file, to list problems in the file's order."""
+        return self.rows[index] if self.rows is not None and index < len(self.rows) else index
 
-    def entry_problems(self, spec):
-        """One line per entry that the argument spec ``spec`` rejects (an unknown key, a value of the wrong
-        type), named by its row: Ansible's own message says only "found in 'users'". Secrets are masked."""
-        validator = ArgumentSpecValidator(spec)
-        problems = []
-        for index, entry in enumerate(self.entries):
-            if not isinstance(entry, dict):
+    def name_entries(self, text, indexes=None):
+        """``text`` with each ``users[N]`` (the module's name of an entry) written as the file and row; ``indexes``:
+        the index in the file of the module's entry N, when the module was given only some of the entries."""
+        return ENTRY_INDEX.sub(lambda found: self.label(indexes[int(found.group(1))] if indexes else int(found.group(1))),
+                               text)
+
+    def check(self):
+        """Each entry checked as the roster's argument spec would check it (``_entry.checked_entry``: its keys, the
+        types of its values, a choice in any case), in the collection's words and naming the entry; the entries
+        are replaced by their typed values."""
+        for index, raw in enumerate(self.entries):
+            if index in self.bad:
                 continue
-            checked = validator.validate(entry)
-            for error in checked.errors:
-                text = str(error)
-                if isinstance(error, UnsupportedError):
-                    text = 'not a roster entry key: ' + text
-                for secret in checked._no_log_values:  # pylint: disable=protected-access  # the values to mask
-                    text = text.replace(secret, '********')
-                problems.append('%s (%s): %s' % (self.label(index), entry.get('username'), text))
-        return problems
+            entry, problems = checked_entry(raw)
+            self.entries[index] = entry
+            if problems:
+                self.bad.add(index)
+                username = raw.get('username') if isinstance(raw, dict) else None
+                who = ' (%s)' % username if isinstance(username, str) and username.strip() else ''
+                self.problems.extend((self.order(index), '%s%s: %s' % (self.label(index), who, problem)) for problem in problems)
+        return self
+
+    def valid(self):
+        """The indexes of the entries without a problem."""
+        return [index for index in range(len(self.entries)) if index not in self.bad]
 
 
 def _measure(data):
@@ -265,16 +280,28 @@ def _load_yaml(text, name):
                               % (name, MAX_DEPTH)) from None
 
 
+def _csv_roster(text, name):
+    """A spreadsheet's ``RosterFile``: every row, those with a problem in ``bad``, each problem named by the file,
+    row and column."""
+    try:
+        found, error = read_roster_rows(text)
+    except AnsibleFilterError as err:
+        raise RosterFileError('%s: %s' % (name, err)) from None
+    roster = RosterFile(name, [entry for _row, entry, _ok in found], rows=[row for row, _entry, _ok in found])
+    roster.bad.update(index for index, (_row, _entry, ok) in enumerate(found) if not ok)
+    if error is not None:
+        roster.problems.extend((row, '%s, %s' % (name, problem) if row else '%s: %s' % (name, problem))
+                               for row, problem in zip(error.rows, error.problems))
+        roster.note = error.note
+    return roster
+
+
 def read_roster(path, name):
     """The ``RosterFile`` at ``path``; ``name`` is how messages call it (the path the task gave)."""
     kind = file_format(name)
     text = _text(path, name)
     if kind == 'csv':
-        try:
-            entries, rows = read_roster_csv(text)
-        except AnsibleFilterError as err:  # the filter's message names every row and column
-            raise RosterFileError('%s: %s' % (name, err)) from None
-        return RosterFile(name, entries, rows=rows)
+        return _csv_roster(text, name)
     lines = None
     if kind == 'yaml':
         entries, lines = _load_yaml(text, name)

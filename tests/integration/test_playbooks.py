@@ -170,4 +170,4 @@ def test_an_audit_needs_no_first_password_to_report_accounts_to_create(simulator
     assert audit.writes == [] and data['summary']['created'] == 4
     assert [row['user'] for row in data['rows'] if row['what'] == 'account'] == list(EXAMPLE)
     assert 'never-sent-by-an-audit' not in markdown and '| `asha` | account | *none* | created: ' in markdown
-    assert {'user': 'asha', 'what': 'password', 'platform': None, 'roster': '********'} in data['rows']
+    assert {'user': 'asha', 'what': 'password', 'platform': None, 'roster': '(made by Testpress)'} in data['rows']

@@ -134,15 +134,83 @@ def test_src_and_users_are_mutually_exclusive_and_the_file_must_exist(simulator,
     assert both.writes == missing.writes == other.writes == []
 
 
-def test_keys_and_types_ansible_rejects_are_named_by_row(simulator, run_playbook, tmp_path):
-    bad = [{'username': 'meena', 'emial': 'meena@example.com'}, {'username': 'kiran', 'is_active': 'maybe'}]
+def first_block(stdout, task='roster'):
+    """What a person reads first of a failed task: from its banner to the first blank line (on ansible-core 2.19+
+    the ``[ERROR]: Task failed: ...`` block, on 2.16 the ``fatal:`` line)."""
+    after = stdout.split('TASK [%s]' % task, 1)[1].split('\n', 1)[1].lstrip('\n')
+    block = after.split('\n\n', 1)[0]
+    if block.startswith('fatal:'):
+        # 2.16 prints the result as JSON on one line: the message is read there with its line breaks as "\n".
+        return json.loads(block.split(' => ', 1)[1])['msg']
+    return block
+
+
+@pytest.mark.core_matrix
+def test_keys_and_types_ansible_rejects_are_the_collection_s_own_messages_named_by_row(simulator, run_playbook, tmp_path):
+    bad = [{'username': 'meena', 'frist_name': 'Meena'}, {'username': 'kiran', 'is_active': 'Kiran-Secret-7'},
+           {'username': 'leela', 'state': 'ABSENT'}]
     src = write(tmp_path / 'roster.json', 'json', STUDENTS + bad)
-    run = run_playbook([roster(src)], expect_failure=True)
+    run = run_playbook([roster(src)], expect_failure=True, verbosity=0)
     msg = run.result('roster')['msg']
     assert run.writes == []
-    assert msg.startswith('2 problems in the roster; nothing was changed')
-    assert '%s, entry 3 (meena): not a roster entry key: emial' % src in msg
-    assert "%s, entry 4 (kiran): argument 'is_active'" % src in msg
+    assert msg == ('2 problems in the roster; nothing was changed:\n'
+                   '- %s, entry 3 (meena): not a roster entry key: frist_name (did you mean first_name?)\n'
+                   '- %s, entry 4 (kiran): is_active: not a boolean (true/false)' % (src, src))
+    assert msg.split('\n', 1)[1] in first_block(run.stdout)
+    assert 'Unsupported parameters' not in run.stdout and 'Kiran-Secret-7' not in run.stdout
+
+
+@pytest.mark.core_matrix
+def test_a_misspelt_key_in_the_task_s_own_users_is_the_collection_s_message(simulator, run_playbook):
+    run = run_playbook([{'name': 'roster', ROSTER: {'users': [{'username': 'asha', 'password': 'Asha-First-2026',
+                                                               'emial': 'asha@example.com'}]}, 'register': 'out'}],
+                       expect_failure=True, verbosity=0)
+    expected = 'users[0] (asha): not a roster entry key: emial (did you mean email?)'
+    assert run.writes == [] and expected in run.result('roster')['msg'] and expected in first_block(run.stdout)
+    assert 'Unsupported parameters' not in run.stdout
+
+
+@pytest.mark.core_matrix
+def test_one_run_reports_the_file_s_mistakes_and_every_unknown_name_of_its_other_rows(simulator, run_playbook, tmp_path):
+    src = tmp_path / 'roster.csv'
+    # A spreadsheet's own headers; ravi's row lost its password, so his first name, email and more moved left.
+    src.write_text('User Name,Password,First Name,E-mail,Batch,Courses,Valid Until\n'
+                   'asha,Asha-First-2026,Asha,asha@example.com,UPSC Night Batch,,2031-03-31\n'
+                   'ravi,Ravi,ravi@example.com,Ravi-Secret-Shift,,,\n'
+                   'meena,Meena-First-2026,Meena,meena@example.com,NEET Morning Batch,Data Scince,\n'
+                   'kiran,Kiran-First-2026,Kiran,kiran@,,,\n', encoding='utf-8')
+    run = run_playbook([roster(src, unlisted_users='deactivate')], expect_failure=True, verbosity=0)
+    msg = run.result('roster')['msg']
+    assert run.writes == []
+    assert msg.startswith('4 problems in the roster; nothing was changed:\n')
+    lines = msg.split('\n')[1:]
+    assert lines[0].startswith("- %s, row 2 (asha): batches: no batch named 'UPSC Night Batch'" % src)
+    assert lines[1] == '- %s, row 3, column D (E-mail): the value is not an email address' % src
+    assert lines[2].startswith("- %s, row 4 (meena): courses: no course named 'Data Scince'" % src)
+    assert lines[3] == '- %s, row 5, column D (E-mail): the value is not an email address' % src
+    block = first_block(run.stdout)
+    assert all(line[2:] in block for line in lines)
+    assert 'Secret' not in run.stdout and 'kiran@' not in run.stdout
+
+
+@pytest.mark.core_matrix
+def test_a_problem_the_module_finds_shows_the_file_and_row_first(simulator, run_playbook, tmp_path):
+    src = tmp_path / 'roster.csv'
+    src.write_text(CSV + 'meena,Meena-Secret-99,Meena,meena@example.com,,,,No Such Batch,,\n', encoding='utf-8')
+    run = run_playbook([roster(src)], expect_failure=True, verbosity=0)
+    block = first_block(run.stdout)
+    assert "%s, row 4 (meena): batches: no batch named 'No Such Batch'" % src in block and 'users[' not in block
+    assert run.writes == []
+
+
+def test_spreadsheet_choices_in_any_case_and_an_empty_membership_cell(simulator, run_playbook, tmp_path):
+    run_playbook([roster(write(tmp_path / 'first.yml', 'yml'))])
+    assert simulator.user_batch_ids("asha")
+    src = tmp_path / 'roster.csv'
+    src.write_text('Username,State,Batches\nasha,PRESENT,\nravi,ABSENT,\n', encoding='utf-8')
+    run = run_playbook([roster(src, membership='exact')], diff=True)
+    assert simulator.user("ravi") is None and simulator.user_batch_ids("asha") == []
+    assert run.result('roster')['summary']['deleted'] == 1
 
 
 def info(dest, **options):

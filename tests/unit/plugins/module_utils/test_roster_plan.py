@@ -241,3 +241,27 @@ def test_an_entry_s_password_never_shows_in_its_problem_line_whatever_its_length
     # A spreadsheet row shifted by one cell: the password sits where the email belongs.
     _entries, (problem,) = rules.validate_entries([entry('ann', email=password + ' x', password=password)])
     assert problem.startswith('users[0] (ann): email:') and password not in problem
+
+
+@pytest.mark.parametrize('values, expected', [
+    ({'email': 'Hunter2-prod'}, 'users[0] (ann): email: the value is not an email address'),
+    ({'state_code': 'Hunter2-prod'}, 'users[0] (ann): state_code: the value is not an ISO 3166-2:IN state code'),
+    ({'birth_date': 'Hunter2-prod'}, 'users[0] (ann): birth_date: the value is not a date'),
+])
+def test_no_value_of_an_entry_shows_in_its_problem_line_but_its_username(values, expected):
+    _entries, (problem,) = rules.validate_entries([entry('ann', **values)])
+    assert problem.startswith(expected) and 'Hunter2' not in problem
+
+
+@pytest.mark.parametrize('raw, problems', [
+    ({'username': 'ann', 'frist_name': 'Ann'}, ['not a roster entry key: frist_name (did you mean first_name?)']),
+    ({'username': 'ann', 'nickname': 'Hunter2-prod'}, ['not a roster entry key: nickname']),
+    ({'username': 'ann', 'is_active': 'Hunter2-prod'}, ['is_active: not a boolean (true/false)']),
+    ({'username': 'ann', 'state': 'ABSENT'}, []),
+    ('ann', ['an entry must be a dict with at least a username']),
+])
+def test_an_entry_is_checked_as_the_argument_spec_would_in_the_collection_s_words(raw, problems):
+    entry_found, found = rules.checked_entry(raw)
+    assert found == problems and 'Hunter2' not in ' '.join(found)
+    if raw == {'username': 'ann', 'state': 'ABSENT'}:
+        assert entry_found == {'username': 'ann', 'state': 'absent'}

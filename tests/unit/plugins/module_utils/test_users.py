@@ -134,6 +134,11 @@ def test_create_needs_a_password_or_auto_generation():
     assert users.plan_present(auto, None).body == {'username': 'john'}
 
 
+def test_the_diff_of_an_account_whose_password_testpress_makes_says_so():
+    auto = users.UserSpec('john', {}, auto_generate_password=True)
+    assert users.plan_present(auto, None).after['password'] == '(made by Testpress)'
+
+
 def test_a_create_diff_shows_a_placeholder_never_the_password():
     plan = users.plan_present(spec(first_name='John', password='Very$ecret1'), None)
     assert plan.action == 'create'
