@@ -44,6 +44,7 @@ def retold(result, msg):
 class ActionModule(ModuleAction):
 
     MODULE = 'testpress.lms.testpress_roster'
+    PROGRESS = True
 
     def run_with(self, args, task_vars):
         src = args.pop('src', None)

@@ -27,6 +27,7 @@ from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import
 class ActionModule(ModuleAction):
 
     MODULE = 'testpress.lms.testpress_user_info'
+    PROGRESS = True
 
     def run_with(self, args, task_vars):
         dest, mode = args.pop('dest', None), args.pop('mode', None)

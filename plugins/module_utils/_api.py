@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.testpress.lms.plugins.module_utils._client import API
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
 
 USERS_PATH = API + '/admin/users/'
 # The endpoints Testpress serves only under the older version.
@@ -63,17 +64,17 @@ class TestpressAPI:
                 return None
             raise
 
-    def search_users(self, text, workers=1):
+    def search_users(self, text, workers=1, progress=SILENT):
         """``?q=`` matches username or email as a substring: callers pick exact matches."""
-        return self.client.get_all(USERS_PATH, {'q': text}, workers=workers)
+        return self.client.get_all(USERS_PATH, {'q': text}, workers=workers, progress=progress)
 
     def users_by_email(self, email):
         return self.client.get_all(USERS_PATH, {'email': email})
 
-    def list_users(self, workers=1, shape=None):
+    def list_users(self, workers=1, shape=None, progress=SILENT):
         """Every user, each with the ``batches`` the list embeds; pages read by ``workers`` in parallel; each user as
         ``shape`` keeps it, when given."""
-        return self.client.get_all(USERS_PATH, workers=workers, shape=shape)
+        return self.client.get_all(USERS_PATH, workers=workers, shape=shape, progress=progress)
 
     def find_user(self, username):
         """The account whose username is exactly ``username``, or None."""

@@ -28,8 +28,9 @@ from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     UntrustedCertificate,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._parallel import in_parallel
-from ansible_collections.testpress.lms.plugins.module_utils._pages import kind_of, not_a_page, page_key, page_limit, page_urls, query_of
+from ansible_collections.testpress.lms.plugins.module_utils._pages import kind_of, not_a_page, page_count, page_key, page_limit, page_urls, query_of
 from ansible_collections.testpress.lms.plugins.module_utils._pace import Pace, ThrottledTooLong, Ticket, retry_after_seconds
+from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
 from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, summarise_body
 
 try:
@@ -196,7 +197,7 @@ class TestpressClient:
     def delete(self, path, body=None):
         return self.request('DELETE', path, body=body)
 
-    def get_all(self, path, params=None, workers=1, shape=None):
+    def get_all(self, path, params=None, workers=1, shape=None, progress=SILENT):
         """Every item of a paginated list, to the last page; ``shape(item)`` in place of each item when given
         (what a caller keeps of it, taken as each page arrives, so a long list is never held whole).
 
@@ -207,6 +208,7 @@ class TestpressClient:
         Only the query of a ``next`` link is used, on ``path`` and our base URL: a proxy in front of
         Django builds links from its own view, and a link to another host must never get the token.
         A link back to a page already read, or more pages than ``page_limit`` allows, is an error.
+        ``progress`` (a ``_progress`` reporter) is told the pages, once the first gives their number, and each read.
         """
         path = _with_slash(path)
 
@@ -221,9 +223,11 @@ class TestpressClient:
         limit = page_limit(page)
         seen = {page_key((params or {}).items())}
         urls = page_urls(page, len(items)) if workers > 1 else None
+        progress.phase('reading', page_count(page, len(items)), 'pages', done=1)
+        counted_read = progress.counted(read)
         if urls:
             queries = [query_of(url) for url in urls]
-            for page in in_parallel(read, queries, workers):
+            for page in in_parallel(counted_read, queries, workers):
                 items.extend(page['results'])
             seen.update(page_key(query) for query in queries)
         while page['next']:
@@ -234,7 +238,7 @@ class TestpressClient:
                 raise self._error('GET', path, 200, 'the list does not end: still a next page after %d pages, more than '
                                   'its count of %s items allows' % (len(seen), page.get('count')))
             seen.add(page_key(query))
-            page = read(query)
+            page = counted_read(query)
             items.extend(page['results'])
         return items
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import MEMBERSHIP_KINDS
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES
+from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
 from ansible_collections.testpress.lms.plugins.module_utils._roster import read_accounts, read_memberships
 from ansible_collections.testpress.lms.plugins.module_utils._fields import FLAG
 from ansible_collections.testpress.lms.plugins.module_utils._users import USER_FIELDS, current_profile, find_account, view
@@ -49,7 +50,7 @@ def export_entry(record, memberships, shared_names):
     return entry
 
 
-def find_accounts(api, params, concurrency):
+def find_accounts(api, params, concurrency, progress=SILENT):
     """The accounts ``testpress_user_info`` is asked for: by exact username, email (without regard to
     case) or id, by the API's substring search, or all of them."""
     if params.get('username') is not None:
@@ -63,19 +64,19 @@ def find_accounts(api, params, concurrency):
         record = find_account(api, user_id=params['user_id'])
         return [record] if record else []
     if params.get('search') is not None:
-        return api.search_users(params['search'], workers=concurrency)
-    return list(read_accounts(api, concurrency).values())
+        return api.search_users(params['search'], workers=concurrency, progress=progress)
+    return list(read_accounts(api, concurrency, progress).values())
 
 
-def export_accounts(api, params, concurrency):
+def export_accounts(api, params, concurrency, progress=SILENT):
     """The accounts ``params`` ask for (see ``find_accounts``), by username, each as a roster entry with the
     memberships ``params['include']`` names."""
     include = set(params['include'] or [])
     with_expiry = 'expires' in include
     kinds = [kind for kind in MEMBERSHIP_KINDS if kind.option in include or (kind is BATCHES and with_expiry)]
-    records = sorted(find_accounts(api, params, concurrency), key=lambda record: record['username'])
+    records = sorted(find_accounts(api, params, concurrency, progress), key=lambda record: record['username'])
     memberships = read_memberships(api, [(record, kind, kind is BATCHES and with_expiry)
-                                         for record in records for kind in kinds], concurrency)
+                                         for record in records for kind in kinds], concurrency, progress)
     shared = dict((kind, _names_shared_by_several(kind, memberships)) for kind in kinds)
     return [export_entry(record, dict((kind, memberships[(record['username'], kind.option)]) for kind in kinds), shared)
             for record in records]

@@ -17,6 +17,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI
 from ansible_collections.testpress.lms.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, TestpressClient
 from ansible_collections.testpress.lms.plugins.module_utils._redact import redacted_result
+from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT, reporter
 from ansible_collections.testpress.lms.plugins.module_utils._transport import check_api_url, clear_text_to
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     InputError,
@@ -74,6 +75,8 @@ class TestpressModule:
         self.workers = 1
         # The invocation results report, when secrets left Ansible's own scan (release_secrets).
         self.invocation = None
+        # What the task has done so far, for the action plugin's progress lines (see report_progress).
+        self.progress = SILENT
 
     @property
     def api(self):
@@ -118,6 +121,13 @@ class TestpressModule:
         if plan.changed and not self.check_mode:
             return plan.apply(self.api, *args)
         return plan.predicted()
+
+    def report_progress(self):
+        """The reporter the engines are handed: with the ``progress`` option true, the status file in the
+        temporary directory Ansible made for this task (``_ansible_tmpdir``, where the action plugin looks),
+        never one the module would make itself. Removed when the module ends (``run``)."""
+        self.progress = reporter(self.params.get('progress'), getattr(self.ansible, '_tmpdir', None))
+        return self.progress
 
     def release_secrets(self, option, key):
         """Take the ``key`` values of the dicts in list option ``option`` (each roster entry's password) out
@@ -165,3 +175,5 @@ class TestpressModule:
         except (TestpressError, InputError) as err:
             remedy = REMEDIES.get(type(err))
             self.fail('%s. %s' % (str(err).rstrip('.'), remedy) if remedy else str(err))
+        finally:
+            self.progress.close()

@@ -57,6 +57,14 @@ def page_limit(first_page):
     return min(MAX_PAGES, expected + max(PAGE_MARGIN, expected // 10))
 
 
+def page_count(first_page, per_page):
+    """How many pages the list takes, as its first page's ``count`` says (1 when it does not say)."""
+    count = first_page.get('count')
+    if not isinstance(count, int) or isinstance(count, bool) or per_page <= 0:
+        return 1
+    return max(1, math.ceil(count / per_page))
+
+
 def page_urls(first_page, per_page):
     """The links of pages 2..last, made from the first page's ``next`` link and ``count``.
 

@@ -34,6 +34,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     read_membership,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._parallel import in_parallel
+from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
 from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub
 from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, account_view, plan_absent, plan_present
 
@@ -56,10 +57,10 @@ def token_username(token):
 
 # ---------------------------------------------------------------- read
 
-def read_accounts(api, concurrency):
+def read_accounts(api, concurrency, progress=SILENT):
     """Every account on the institute by username, the list's pages read in parallel, each kept as the plan
     needs it (``account_view``)."""
-    return dict((record['username'], record) for record in api.list_users(workers=concurrency, shape=account_view))
+    return dict((record['username'], record) for record in api.list_users(workers=concurrency, shape=account_view, progress=progress))
 
 
 def embedded_batches(record):
@@ -70,7 +71,7 @@ def embedded_batches(record):
     return None
 
 
-def read_memberships(api, wanted, concurrency):
+def read_memberships(api, wanted, concurrency, progress=SILENT):
     """``wanted``: ``(record, kind, with_expiry)`` triples. Returns ``{(username, option): (records, expiries)}``,
     reading per user only what the user list did not carry, in parallel."""
     found, calls = {}, []
@@ -81,7 +82,8 @@ def read_memberships(api, wanted, concurrency):
             found[key] = (embedded, {})
         else:
             calls.append((key, record['id'], kind, with_expiry))
-    answers = in_parallel(lambda call: read_membership(api, call[2], call[1], call[3]), calls, concurrency)
+    progress.phase('reading', len(calls), 'batch and course lists')
+    answers = in_parallel(progress.counted(lambda call: read_membership(api, call[2], call[1], call[3])), calls, concurrency)
     found.update((call[0], answer) for call, answer in zip(calls, answers))
     return found
 
@@ -311,9 +313,10 @@ class RosterPlan:
     """Every account's change; ``apply`` carries them out with ``concurrency`` workers, ``predicted`` is
     what check mode reports. Both return ``(applied, failures)``."""
 
-    def __init__(self, changes, concurrency):
+    def __init__(self, changes, concurrency, progress=SILENT):
         self.changes = changes
         self.concurrency = concurrency
+        self.progress = progress
         self.pending = [change for change in changes if change.changed]
 
     @property
@@ -328,11 +331,14 @@ class RosterPlan:
             try:
                 apply_change(api, change)
             except (TestpressError, InputError) as err:
+                self.progress.advance(failed=1)
                 # The client scrubs what it sent; an entry's password is scrubbed at any length here too.
                 return {'username': change.username, 'action': change.action,
                         'msg': scrub(str(err), [change.spec.password if change.spec else None])}
+            self.progress.advance()
             return None
 
+        self.progress.phase('applying', len(self.pending), 'accounts', counts_failures=True)
         outcomes = in_parallel(attempt, self.pending, self.concurrency)
         applied = [change for change, failure in zip(self.pending, outcomes) if failure is None]
         return applied, [failure for failure in outcomes if failure is not None]

@@ -129,12 +129,13 @@ def run_roster(module):
     saved = _plan.before_reading(params, api.client.base_url, module.check_mode)
     options = roster_options(params, token_owner=(api.me() or {}).get('username') if params.get('api_token') else None)
 
-    accounts = read_accounts(api, concurrency)
+    progress = module.report_progress()
+    accounts = read_accounts(api, concurrency, progress)
     wanted = [(accounts[entry.username], kind, kind is BATCHES and entry.expires is not None)
               for entry in entries if entry.username in accounts for kind in entry.items]
-    current = read_memberships(api, wanted, concurrency)
+    current = read_memberships(api, wanted, concurrency, progress)
     catalogues = resolve_names(api, entries, current, concurrency)
-    roster_plan = RosterPlan(plan_roster(entries, accounts, current, catalogues, options, problems), concurrency)
+    roster_plan = RosterPlan(plan_roster(entries, accounts, current, catalogues, options, problems), concurrency, progress)
     digest = _plan.after_planning(params, api.client.base_url, roster_plan.changes, saved, module.check_mode)
 
     applied, failures = module.carry_out(roster_plan)
@@ -187,5 +188,5 @@ def roster_result(changes, applied, failures, max_changes_listed, changes_file):
 def run_user_info(module):
     """``testpress_user_info``: the accounts asked for, each in the shape of a roster entry."""
     concurrency = module.workers = checked_concurrency(module.params['concurrency'])
-    users = export_accounts(module.api, module.params, concurrency)
+    users = export_accounts(module.api, module.params, concurrency, module.report_progress())
     module.exit(False, users=users, count=len(users))

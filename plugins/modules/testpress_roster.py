@@ -28,6 +28,7 @@ author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
   - testpress.lms.connection
   - testpress.lms.attributes
+  - testpress.lms.progress
 attributes:
   action:
     description: Has an action plugin, which runs on the controller.
@@ -544,6 +545,7 @@ diff:
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._progress import progress_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._entry import entry_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._tasks import run_roster
 
@@ -567,6 +569,7 @@ def main():
         redact=dict(type='bool', default=False),
         plan_file=dict(type='path', fallback=(env_fallback, ['TESTPRESS_PLAN_FILE'])),
         plan_max_age=dict(type='str', default='24h'),
+        **progress_argument_spec()
     )
     TestpressModule(argument_spec, mutually_exclusive=[('users', 'src')],
                     required_one_of=[('users', 'src')]).run(run_roster)

@@ -23,6 +23,7 @@ author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
   - testpress.lms.connection
   - testpress.lms.attributes
+  - testpress.lms.progress
 attributes:
   check_mode:
     support: full
@@ -169,6 +170,7 @@ dest:
 '''
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._progress import progress_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._tasks import run_user_info
 
 
@@ -183,6 +185,7 @@ def main():
         dest=dict(type='str'),
         mode=dict(type='raw'),
         redact=dict(type='bool', default=False),
+        **progress_argument_spec()
     )
     TestpressModule(argument_spec, mutually_exclusive=[('username', 'email', 'user_id', 'search')]).run(run_user_info)
 

@@ -3,18 +3,31 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The base of the collection's action plugins: do some work on the controller around one run of the
-module of the same name, as Ansible's ``normal`` action runs it (check mode, async)."""
+module of the same name, as Ansible's ``normal`` action runs it (check mode, async), with progress lines
+while it runs (``_progress``) for a module that has the ``progress`` option."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.testpress.lms.plugins.module_utils._progress import STATUS_FILE
+from ansible_collections.testpress.lms.plugins.plugin_utils._progress import ProgressWatch
+
+display = Display()
 
 
 class ModuleAction(ActionBase):
     """A subclass's ``run_with(args, task_vars)`` takes its controller options out of ``args`` (a copy of
-    the task's), calls ``run_module(args, task_vars)`` to run ``MODULE``, and returns the result."""
+    the task's), calls ``run_module(args, task_vars)`` to run ``MODULE``, and returns the result.
+    ``PROGRESS``: the module has the ``progress`` option, and its action prints the lines."""
 
     MODULE = None
+    PROGRESS = False
     _supports_check_mode = True
     _supports_async = True
 
@@ -29,8 +42,28 @@ class ModuleAction(ActionBase):
 
     def run_module(self, args, task_vars):
         wrap_async = self._task.async_val and not self._connection.has_native_async
-        result = self._execute_module(module_name=self.MODULE, module_args=args, task_vars=task_vars,
-                                      wrap_async=wrap_async)
+        with self._progress(args, task_vars):
+            result = self._execute_module(module_name=self.MODULE, module_args=args, task_vars=task_vars,
+                                          wrap_async=wrap_async)
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
+
+    def _progress(self, args, task_vars):
+        """Progress lines while the module runs, where they can be shown: the module runs here, on the
+        controller (a local connection, so its status file is a file of this machine), in the temporary
+        directory Ansible makes for the task (not under an unprivileged become, where the module gets
+        none), and not as an ``async`` task, which returns at once."""
+        try:
+            wanted = self.PROGRESS and boolean(args.get('progress', True), strict=False)
+        except TypeError:
+            wanted = False  # the module reports the bad value
+        if (not wanted or self._task.async_val or getattr(self._connection, 'transport', None) != 'local'
+                or self._is_become_unprivileged()):
+            return contextlib.nullcontext()
+        if self._connection._shell.tmpdir is None:
+            # With pipelining Ansible makes none; the module is handed this one (_ansible_tmpdir).
+            self._make_tmp_path()
+        label = '%s [%s]' % (self.MODULE.rsplit('.', 1)[-1], (task_vars or {}).get('inventory_hostname', 'localhost'))
+        return ProgressWatch(os.path.join(os.path.expanduser(self._connection._shell.tmpdir), STATUS_FILE),
+                             label, display.display)
