@@ -128,6 +128,7 @@ class FakeModule:
 
     carry_out = TestpressModule.carry_out
     exit = TestpressModule.exit
+    _reported = TestpressModule._reported
 
     def __init__(self, api, params, check_mode=False, diff_mode=True):
         self.api = api
