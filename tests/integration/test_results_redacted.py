@@ -69,6 +69,7 @@ def test_the_seed_has_personal_values_to_find():
     assert {'john@example.com', '1994-07-03', 'Chennai', '9043570576', 'R-001', 'IN-TN'} <= values
 
 
+@pytest.mark.core_matrix
 @pytest.mark.parametrize('verbosity', [1, 4])
 def test_a_redacted_roster_audit_and_apply_print_no_personal_value(simulator, run_playbook, verbosity):
     users = [dict(NEW_VALUES, username='john', first_name='John'), dict(PRIYA, password='Initial-Pass-1'),
@@ -92,6 +93,7 @@ def test_a_redacted_roster_audit_and_apply_print_no_personal_value(simulator, ru
     assert simulator.user('priya')['zip'] == PRIYA['zip']
 
 
+@pytest.mark.core_matrix
 def test_a_redacted_export_prints_no_personal_value_and_its_file_keeps_them(simulator, run_playbook, tmp_path):
     dest = tmp_path / 'export.yml'
     run = run_playbook([
