@@ -242,8 +242,7 @@ def test_dest_writes_a_private_roster_file_that_src_applies_with_zero_writes(sim
     assert again.writes == [] and not again.result('export')['changed']
 
 
-def test_dest_keeps_a_given_mode_else_makes_any_file_private_and_check_mode_writes_nothing(simulator, run_playbook,
-                                                                                         tmp_path):
+def test_dest_keeps_a_given_mode_else_makes_any_file_private_and_check_mode_writes_nothing(simulator, run_playbook, tmp_path):
     dest = tmp_path / 'export.csv'
     checked = run_playbook([info(dest)], check=True)
     assert checked.result('export')['changed'] and not dest.exists()
