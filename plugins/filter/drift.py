@@ -228,7 +228,7 @@ def drift_markdown(result, title='Roster drift report', redact=False, max_rows=M
     counts = ', '.join('%d %s' % (summary.get(key, 0), key) for key in SUMMARY_KEYS)
     lines = ['# %s' % title, '']
     if result.get('plan_digest'):
-        lines += ['Saved plan %s: an apply of it changes exactly what this report shows.' % _code(result['plan_digest']), '']
+        lines += ['Saved plan %s: applied exactly as shown here, or not at all.' % _code(result['plan_digest']), '']
     if not total:
         lines.append('**No drift**: the platform matches the roster (%s).' % counts)
         return '\n'.join(lines) + '\n'

@@ -307,6 +307,6 @@ def test_bad_limits_fail_clearly(options, message):
 def test_a_saved_plan_is_named_by_its_digest_in_both_reports():
     saved = dict(RESULT, plan_digest='3f9a0c1d5e7b2a46')
     assert drift_report(saved)['plan_digest'] == '3f9a0c1d5e7b2a46' and 'plan_digest' not in drift_report(RESULT)
-    assert '\nSaved plan `3f9a0c1d5e7b2a46`: an apply of it changes exactly what this report shows.\n' in drift_markdown(saved)
+    assert '\nSaved plan `3f9a0c1d5e7b2a46`: applied exactly as shown here, or not at all.\n' in drift_markdown(saved)
     clean = drift_markdown(dict(saved, changes=[]))
     assert 'Saved plan `3f9a0c1d5e7b2a46`' in clean and '**No drift**' in clean
