@@ -17,7 +17,9 @@ pull-request audit with an audit-only credential, never the branch's own playboo
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -159,3 +161,33 @@ def test_the_documented_ci_audits_nightly_and_comments_once_even_on_failure():
     assert 'Roster audit failed' in run_of(audit)
     assert comment['needs'] == 'audit' and 'always()' in comment['if'] and "!= 'skipped'" in comment['if']
     assert '--method PATCH' in run_of(comment) and '<!-- testpress-roster-audit -->' in run_of(comment)
+
+
+def comment_step(outcome, workdir):
+    """Run the audit job's comment step of the guide, as written, in ``workdir`` (the runner's temp directory)."""
+    (step,) = [step for step in documented_workflow()['jobs']['audit']['steps']
+               if str(step.get('name', '')).startswith('The comment')]
+    env = dict(os.environ, RUNNER_TEMP=str(workdir), OUTCOME=outcome, RUN_URL='https://github.example/runs/7')
+    subprocess.run(['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']], cwd=str(workdir), env=env,
+                   check=True, timeout=60)
+    return (workdir / 'comment' / 'comment.md').read_text(encoding='utf-8')
+
+
+def test_the_comment_of_a_failed_audit_says_why_and_renders_nothing_the_roster_holds(run_playbook, tmp_path):
+    roster = tmp_path / 'roster-under-review.yml'
+    roster.write_text('- username: asha\n  frist_name: "[x](https://x.example) @team"\n', encoding='utf-8')
+    failed = run_playbook('playbooks/audit.yml', extra_vars={'roster_file': str(roster), 'redact': True,
+                                                             'report_dir': str(tmp_path / 'reports')},
+                          verbosity=0, expect_failure=True)
+    (tmp_path / 'audit.log').write_text(failed.stdout, encoding='utf-8')
+    comment = comment_step('failure', tmp_path)
+    assert comment.startswith('# Roster audit failed\n\nNothing was written to the institute. '
+                              "The run's log: https://github.example/runs/7\n\n    ")
+    quoted = comment.split('\n\n', 2)[2].rstrip('\n').splitlines()
+    assert quoted and all(line.startswith('    ') for line in quoted) and 'frist_name' in comment
+
+
+def test_the_comment_of_an_audit_that_ran_is_its_report(tmp_path):
+    (tmp_path / 'reports').mkdir()
+    (tmp_path / 'reports' / 'drift-report.md').write_text('# Roster drift report\n', encoding='utf-8')
+    assert comment_step('success', tmp_path) == '# Roster drift report\n'
