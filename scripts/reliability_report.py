@@ -132,6 +132,8 @@ SECURITY_ROWS = (
      'of a roster file', 'named by row, column letter and header; no value but usernames and batch names',
      r'test_roster_csv\.py::test_(no_cell_a_shifted_row|a_file_that_is_not_a_roster|the_cells_of_an_unknown)'
      r'|test_roster_src\.py::test_(one_run_reports|keys_and_types_ansible_rejects)|test_roster_plan\.py::test_no_value'),
+    ('A pull request\'s roster text in the comment of its failed audit (links, mentions, Markdown)',
+     'quoted, nothing renders', r'test_docs_gitops\.py::test_the_comment_of_a_failed_audit'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),
