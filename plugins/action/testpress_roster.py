@@ -84,8 +84,8 @@ class ActionModule(ModuleAction):
         problems, note = list(roster.problems), roster.note
         valid = roster.valid()
         if valid:
-            checking = dict((key, value) for key, value in args.items()
-                            if key in CHECK_OPTIONS or key in connection_argument_spec())
+            wanted = set(CHECK_OPTIONS) | set(connection_argument_spec())
+            checking = dict((key, value) for key, value in args.items() if key in wanted)
             checking.update(users=[roster.entries[index] for index in valid], unlisted_users='ignore')
             check_mode = self._task.check_mode
             self._task.check_mode = True
