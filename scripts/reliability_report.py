@@ -116,7 +116,8 @@ SECURITY_ROWS = (
     ('A roster file whose YAML aliases expand a billionfold, or nested 5,000 deep', 'refused unread, naming the file',
      r'test_roster_src\.py::test_input_that_costs_without_bound|test_roster_files\.py::test_(yaml_aliases_expanding'
      r'|an_alias_inside_itself|a_file_nested_deep)'),
-    ('Students\' personal values in a roster or export task\'s own result: -v, --diff, AWX job events (redact: true)',
+    ('Students\' personal values in a roster or export task\'s own result: -v, --diff, AWX job events, a server '
+     'echoing them in an error (redact: true)',
      'none shown; the reports still find each change',
      r'test_redact\.py::|test_results_redacted\.py::|test_awx_runner\.py::test_redacted_jobs'
      r'|test_drift\.py::test_a_result_the_roster_redacted'),

@@ -158,7 +158,7 @@ class TestpressModule:
             return result
         # Ansible adds {'module_args': params} when the result has no invocation: masked here instead.
         result.setdefault('invocation', {'module_args': self.params})
-        return redacted_result(result)
+        return redacted_result(result, self.params)
 
     def exit(self, changed, diff=None, **result):
         if diff is not None and self.diff_mode:

@@ -115,3 +115,15 @@ def test_without_redact_the_values_are_shown(simulator, run_playbook):
     """The control: the same export unredacted does show the seed's values, so the test above can see a leak."""
     run = run_playbook([{'name': 'all', INFO: {}}], verbosity=1)
     assert 'john@example.com' in leaks(run, seed_personal_values())
+
+
+def test_a_server_echoing_what_it_was_sent_puts_no_personal_value_in_a_redacted_failure(simulator, run_playbook):
+    """The API answers a write by quoting its body: with redact, the failure's message and the task's keep none of
+    the values sent (the roster's) nor read (the seed's)."""
+    simulator.inject(answer='echo', method='PUT', path='/api/v2.5/admin/users/*/')
+    users = [dict(NEW_VALUES, username='john')]
+    run = run_playbook([{'name': 'apply', ROSTER: {'users': users, 'redact': True}}], verbosity=4, expect_failure=True)
+    failed = run.result('apply')
+    assert failed['failed'] is True and failed['failures'][0]['username'] == 'john'
+    assert 'PUT /api/v2.5/admin/users/' in failed['failures'][0]['msg'] and '(redacted)' in failed['failures'][0]['msg']
+    assert leaks(run, seed_personal_values() | roster_values()) == []

@@ -62,3 +62,18 @@ def test_exported_accounts_are_masked_and_empty_values_stay_empty():
     assert redact({'users': users, 'count': 1}) == {'users': [
         {'username': 'john', 'email': REDACTED, 'address2': '', 'birth_date': None, 'is_active': True,
          'custom_fields': {'Roll Number': REDACTED, 'Note': ''}, 'batches': ['UPSC']}], 'count': 1}
+
+
+def test_messages_lose_the_personal_values_of_the_result_and_of_the_task_arguments():
+    """A server that echoes what it was sent puts a value in a failure's message: it is masked there too."""
+    params = {'users': [{'username': 'meena', 'email': 'meena.k@example.net', 'custom_fields': {'Roll': '7'}}]}
+    result = {'msg': '1 of 2 account changes failed: meena: POST /api/v2.5/admin/users/: 400 email: '
+                     '"meena.k@example.net" is taken; Roll 7',
+              'failures': [{'username': 'meena', 'action': 'create',
+                            'msg': 'POST /api/v2.5/admin/users/: 400 email: "meena.k@example.net" is taken'}],
+              'changes': [{'username': 'ravi', 'action': 'update', 'before': {'city': 'Chennai'}, 'after': {'city': 'Madurai'}}]}
+    masked = redacted_result(dict(result, msg=result['msg'] + ' (Chennai)'), params)
+    assert 'meena.k@example.net' not in json.dumps(masked) and 'Chennai' not in json.dumps(masked)
+    assert masked['failures'][0]['msg'] == 'POST /api/v2.5/admin/users/: 400 email: "(redacted)" is taken'
+    # A value too short to tell from a word is left alone: a message keeps its numbers.
+    assert masked['msg'].endswith('Roll 7 ((redacted))') and masked['failures'][0]['username'] == 'meena'
