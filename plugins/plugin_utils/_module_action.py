@@ -64,6 +64,6 @@ class ModuleAction(ActionBase):
         if self._connection._shell.tmpdir is None:
             # With pipelining Ansible makes none; the module is handed this one (_ansible_tmpdir).
             self._make_tmp_path()
-        label = '%s [%s]' % (self.MODULE.rsplit('.', 1)[-1], (task_vars or {}).get('inventory_hostname', 'localhost'))
+        task_name = '%s [%s]' % (self.MODULE.rsplit('.', 1)[-1], (task_vars or {}).get('inventory_hostname', 'localhost'))
         return ProgressWatch(os.path.join(os.path.expanduser(self._connection._shell.tmpdir), STATUS_FILE),
-                             label, display.display)
+                             task_name, display.display)
