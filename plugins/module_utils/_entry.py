@@ -50,17 +50,18 @@ ENTRY_KEYS = tuple(ENTRY_SPEC)
 # How a spreadsheet may head a key's column besides the key itself, compared folded (``fold``: case, blanks,
 # hyphens and underscores do not count, so ``First Name`` and ``E-mail`` need no line here). The one table of
 # header spellings: the CSV filters read it, and so may the docs. ``State`` is a person's state: it is the
-# column of ``state`` (present/absent) when a cell of it says present or absent.
+# column of ``state`` (present/absent) when a cell of it says present or absent. No ``User ID``: a
+# spreadsheet's id column holds numbers, which must not become usernames.
 KEY_ALIASES = {
-    'username': ('User', 'Login', 'User ID'),
+    'username': ('User', 'Login'),
     'first_name': ('Given Name',),
     'last_name': ('Surname', 'Family Name'),
     'email': ('Mail', 'Email Address', 'Email ID', 'Mail ID'),
-    'birth_date': ('Date of Birth', 'DOB', 'Birthday', 'Birth'),
+    'birth_date': ('Date of Birth', 'DOB', 'Birthday'),
     'phone': ('Mobile', 'Mobile Number', 'Mobile No', 'Phone Number', 'Phone No', 'Contact Number', 'Telephone'),
-    'address1': ('Address', 'Address Line 1', 'Address 1'),
-    'address2': ('Address Line 2', 'Address 2'),
-    'zip': ('PIN', 'PIN Code', 'Pincode', 'Postal Code', 'ZIP Code', 'Postcode'),
+    'address1': ('Address', 'Address Line 1'),
+    'address2': ('Address Line 2',),
+    'zip': ('PIN', 'PIN Code', 'Postal Code', 'ZIP Code', 'Postcode'),
     'state_code': ('State', 'State Name', 'Province'),
     'is_active': ('Active',),
     'is_blocked': ('Blocked',),

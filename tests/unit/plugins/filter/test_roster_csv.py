@@ -572,3 +572,10 @@ def test_no_cell_roster_to_csv_writes_starts_a_formula(entries):
 def test_a_custom_field_named_like_an_entry_key_is_its_own_column():
     entries = [{'username': 'asha', 'first_name': 'Asha', 'custom_fields': {'FIRST_NAME': 'A.'}}]
     assert roster_from_csv(roster_to_csv(entries)) == entries
+
+
+def test_each_header_spelling_names_one_key_and_only_state_is_also_a_key():
+    from ansible_collections.testpress.lms.plugins.module_utils._entry import KEY_ALIASES, fold
+    spellings = [(fold(alias), key) for key, aliases in KEY_ALIASES.items() for alias in aliases]
+    assert len(set(spelling for spelling, _key in spellings)) == len(spellings)
+    assert [spelling for spelling, _key in spellings if spelling in set(fold(key) for key in ENTRY_KEYS)] == ['state']
