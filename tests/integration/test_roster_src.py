@@ -286,3 +286,15 @@ def test_input_that_costs_without_bound_is_refused_naming_the_file(simulator, ru
     msg = run.result('roster')['msg']
     assert run.writes == [] and msg.startswith('%s: ' % src) and expected in msg
     assert 'RecursionError' not in run.stdout and 'lol' not in run.stdout
+
+
+def test_a_csv_export_audited_with_exact_membership_sees_a_batch_granted_by_hand(simulator, run_playbook, tmp_path):
+    dest = tmp_path / 'export.csv'
+    run_playbook([{'name': 'zed', 'testpress.lms.testpress_user': {'username': 'zed', 'password': 'Zed-First-2026'}},
+                  info(dest)])
+    # zed is in no batch and no course: the export says so with empty cells, read back as empty lists.
+    assert 'zed,' in dest.read_text(encoding='utf-8')
+    run_playbook([{'name': 'by hand', 'testpress.lms.testpress_user_batches': {'username': 'zed', 'batches': ['UPSC']}}])
+    audit = run_playbook([roster(dest, membership='exact')], check=True)
+    (change,) = audit.result('roster')['changes']
+    assert audit.writes == [] and change['username'] == 'zed' and change['batches'] == {'removed': ['UPSC']}
