@@ -66,6 +66,9 @@ ROWS = (
      r'test_tls\.py::test_a_self_signed_server_fails|test_client\.py::test_an_untrusted_certificate'),
     ('A self-signed certificate with validate_certs false or a CA bundle', 'converged',
      r'test_tls\.py::test_(validate_certs_false|a_ca_bundle)|test_client\.py::test_(validate_certs_false|a_ca_bundle)'),
+    ('A refused port, a non-admin account, a missing password, a failed login in the preflight', 'clean failure at once',
+     r'test_connection\.py::test_a_(refused_connection|missing_)|test_client\.py::test_(connection_refused|a_403_names)'
+     r'|test_api_info\.py::test_(a_rejected_login|the_preflight_playbook_prints_a_failed|an_account_that_is_no_admin)'),
     ('Secrets: every integration run scanned for passwords, tokens and password hashes', 'no secret seen',
      r'^tests/integration/'),
     ('An account edited on the platform between a saved plan and its apply (plan_file)',
@@ -135,6 +138,9 @@ SECURITY_ROWS = (
      r'|test_roster_src\.py::test_(one_run_reports|keys_and_types_ansible_rejects)|test_roster_plan\.py::test_no_value'),
     ('A pull request\'s roster text in the comment of its failed audit (links, mentions, Markdown)',
      'quoted, nothing renders', r'test_docs_gitops\.py::test_the_comment_of_a_failed_audit'),
+    ('A 429 with Retry-After 0, negative or not a number, for ever; a rate_limit of 0.01', 'backoff from 1 s, bounded; refused',
+     r'test_pace\.py::test_(a_retry_after_of_zero|a_rate_limit_below)|test_client\.py::test_(retry_after_zero|a_proxy_answering)'
+     r'|test_module\.py::test_a_rate_limit_below'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

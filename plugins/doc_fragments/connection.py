@@ -66,8 +66,8 @@ options:
       - Seconds a call may be throttled (HTTP 429) in all before the task fails, saying the server kept throttling
         for that long.
       - A 429 from any call holds every call of the task until the server's C(Retry-After) has passed (without one,
-        1 s, then 2, 4, ... with jitter), and the calls are then spaced at a lower rate, which rises again slowly while
-        the server accepts them. So a task runs at the server's throttle rather than against it.
+        or with one of 0, below 0 or not a number: 1 s, then 2, 4, ... with jitter), and the calls are then spaced
+        at a lower rate, which rises again slowly while the server accepts them. So a task runs at the server's throttle rather than against it.
       - If not set, the value of the E(TESTPRESS_MAX_THROTTLE_WAIT) environment variable is used.
     type: int
     default: 600
@@ -76,6 +76,7 @@ options:
       - Calls per second the task never exceeds, for an institute whose API quota is known; the calls are spaced
         evenly, slightly under it, so that the server never has to throttle them. V(0) or unset is no fixed limit
         (the rate then adapts to the server's HTTP 429 answers).
+      - At least V(0.1) (one call every 10 s); a lower value (other than V(0)) fails the task before any call.
       - If not set, the value of the E(TESTPRESS_RATE_LIMIT) environment variable is used.
     type: float
   allow_insecure_http:

@@ -49,6 +49,8 @@ LOGIN_PATH = API + '/auth-token/'
 THROTTLED = 429
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
+# Attempts after the first of a call whose connection was refused (nothing listens on the port).
+REFUSED_RETRIES = 1
 MESSAGE_LIMIT = 1000
 # The largest real answer, a page of 20 users, is some 20 kB: a body past this is refused, not read on.
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
@@ -331,7 +333,9 @@ class TestpressClient:
                               % urlsplit(self.base_url).hostname, call.body) from None
         if not _transport.transient(exc):
             raise self._error(call.method, call.path, None, 'the request failed: %s' % type(exc).__name__, call.body) from None
-        if call.attempt < self.max_retries and (call.replay_safe or _transport.never_sent(exc)):
+        # A refused connection is no passing glitch: one more attempt (a server restarting), then the message at once.
+        retries = min(self.max_retries, REFUSED_RETRIES) if _transport.refused(exc) else self.max_retries
+        if call.attempt < retries and (call.replay_safe or _transport.never_sent(exc)):
             self.pace.pause(call.attempt)
             call.attempt += 1
             return
@@ -371,6 +375,9 @@ class TestpressClient:
         if call.path == LOGIN_PATH and status in (400, 401, 403):
             raise self._error(call.method, call.path, status, "the login of '%s' at %s was refused (%s): check api_username "
                               'and api_password' % (self._username, self.host, said), call.body)
+        if status == 403 and call.authenticate:
+            raise self._error(call.method, call.path, status, '%s is not an institute admin at %s (%s): the Admin API needs '
+                              'the login of an institute admin' % (self._account(), self.host, said), call.body)
         if status == 401 and call.authenticate and not self.can_login:
             raise self._error(call.method, call.path, status, 'the token was rejected (%s): it is invalid or has expired'
                               % said, call.body, TokenRejected)
@@ -387,6 +394,10 @@ class TestpressClient:
         if problem:
             raise self._error(call.method, call.path, status, problem, call.body)
         return answer
+
+    def _account(self):
+        """The account the calls act as, in words: the login's username, else the token's."""
+        return "the account '%s'" % self._username if self._username else 'the account of api_token'
 
     def _given_up(self, call, exc):
         """The message of a call that got no answer, after its retries."""

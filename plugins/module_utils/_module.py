@@ -18,6 +18,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._api import Testpres
 from ansible_collections.testpress.lms.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, TestpressClient
 from ansible_collections.testpress.lms.plugins.module_utils._redact import redacted_result
 from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT, reporter
+from ansible_collections.testpress.lms.plugins.module_utils._pace import check_rate_limit
 from ansible_collections.testpress.lms.plugins.module_utils._transport import check_api_url, clear_text_to
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     InputError,
@@ -55,6 +56,23 @@ def connection_argument_spec():
     }
 
 
+def missing_credentials(params):
+    """What is missing to authenticate, in the words of the options and their environment variables; or None.
+
+    In place of Ansible's bare ``parameters are required together``: most people set the environment variables."""
+    username, password = params.get('api_username'), params.get('api_password')
+    if username and not password:
+        return ("api_password is missing: api_username is '%s', so give its password as api_password or in the "
+                'TESTPRESS_PASSWORD environment variable' % username)
+    if password and not username:
+        return ('api_username is missing: api_password is set, so give the account it belongs to as api_username or '
+                'in the TESTPRESS_USERNAME environment variable')
+    if not (username or params.get('api_token')):
+        return ('no credentials: give api_token (or the TESTPRESS_TOKEN environment variable), or api_username and '
+                'api_password (TESTPRESS_USERNAME and TESTPRESS_PASSWORD)')
+    return None
+
+
 class TestpressModule:
     """An ``AnsibleModule`` with the Testpress connection, check mode and diff handled once."""
 
@@ -62,12 +80,13 @@ class TestpressModule:
         spec = connection_argument_spec()
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
-        kwargs['required_one_of'] = list(kwargs.get('required_one_of', [])) + [('api_token', 'api_username')]
-        kwargs['required_together'] = list(kwargs.get('required_together', [])) + [('api_username', 'api_password')]
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.ansible.params
+        missing = missing_credentials(self.params)
+        if missing:
+            self.ansible.fail_json(msg=missing)
         self.check_mode = self.ansible.check_mode
         self.diff_mode = self.ansible._diff
         self._api = None
@@ -96,8 +115,10 @@ class TestpressModule:
                                   'with REQUESTS_CA_BUNDLE instead.' % url)
             if params['timeout'] <= 0 or params['max_retries'] < 0 or params['max_throttle_wait'] < 0:
                 raise InputError('timeout must be positive, and max_retries and max_throttle_wait zero or more')
-            if params['rate_limit'] is not None and params['rate_limit'] < 0:
-                raise InputError('rate_limit must be a number of calls per second, or 0 for none')
+            try:
+                rate_limit = check_rate_limit(params['rate_limit'])
+            except ValueError as err:
+                raise InputError(str(err)) from None
             client = TestpressClient(
                 url,
                 token=params['api_token'],
@@ -107,7 +128,7 @@ class TestpressModule:
                 timeout=params['timeout'],
                 max_retries=params['max_retries'],
                 max_throttle_wait=params['max_throttle_wait'],
-                rate_limit=params['rate_limit'],
+                rate_limit=rate_limit,
                 # A module with parallel workers (the roster) keeps a connection per worker.
                 pool_size=max(16, self.workers),
                 read_only=self.check_mode,

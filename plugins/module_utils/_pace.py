@@ -8,12 +8,13 @@ The API's throttle counts calls per account, so every worker of a run spends one
 belongs to one client and so to every worker of a run:
 
 - **the gate**: a 429 from any call holds every worker until its ``Retry-After`` has passed (without
-  one: an exponential backoff from 1 s, with jitter), so the others do not spend the quota meanwhile;
+  one, or with one of 0, below 0 or not a number: an exponential backoff from 1 s, with jitter), so the
+  others do not spend the quota meanwhile;
 - **the send rate** (AIMD, as TCP and the AWS SDKs' adaptive retry mode): after a 429 the calls are
   spaced at a lower rate (multiplicative decrease, once per 429 episode that asks for a wait; not below
   MIN_RATE), and the rate rises by a little
   while calls succeed at it (additive increase). More workers then wait for their turn instead of
-  meeting more refusals. ``rate_limit`` caps it from the first call, for a quota known in advance, and
+  meeting more refusals. ``rate_limit`` (at least MIN_RATE_LIMIT) caps it from the first call, for a quota known in advance, and
   keeps at most that many calls in any second, counted as the server counts them (a call answered within
   the last second, or still on its way, may be in the server's window), so that no call meets a 429;
 - **the bound**: a 429 does not use up ``max_retries``; a call refused for longer than
@@ -39,6 +40,8 @@ DECREASE = 0.95
 INCREASE = 0.0015
 # The rate is never lowered below this: a quota lower still is kept by the gate (each 429's Retry-After).
 MIN_RATE = 1.0
+# The lowest rate_limit taken (calls per second): one call every 10 s. Below it a run has no bound in time.
+MIN_RATE_LIMIT = 0.1
 # A bare 429 (no Retry-After) holds the gate 1 s, then 2, 4, ... up to this, while 429s follow each other.
 MAX_THROTTLE_BACKOFF = 60.0
 # The accepted calls counted to measure the rate at which the server accepts them.
@@ -77,15 +80,31 @@ def _seconds(value):
 
 
 def retry_after_seconds(value):
-    """The seconds of a ``Retry-After`` header (a number of seconds), or None when absent or not a number.
+    """The seconds of a ``Retry-After`` header (a number of seconds), or None: absent, not a number, or not above 0.
 
-    The HTTP-date form is not used by Django REST framework; it counts as absent (backoff then).
+    None means a bare 429 (the backoff from 1 s). A proxy answering ``Retry-After: 0`` (or a negative number)
+    call after call would otherwise make a hot loop; Django REST framework never sends less than 1. The
+    HTTP-date form is not used by Django REST framework either; it counts as absent.
     """
     try:
         seconds = float(value)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(seconds) else max(0.0, seconds)
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
+def check_rate_limit(rate_limit):
+    """``rate_limit`` as a number of calls per second, or None for no limit (unset or 0, as AWX injects "0").
+
+    Below MIN_RATE_LIMIT (and not 0) it is refused (ValueError): each call would wait longer than
+    1 / MIN_RATE_LIMIT seconds for its turn, a wait no other bound (``max_throttle_wait``) limits.
+    """
+    if rate_limit is None or rate_limit == 0:
+        return None
+    if not (isinstance(rate_limit, (int, float)) and math.isfinite(rate_limit) and rate_limit >= MIN_RATE_LIMIT):
+        raise ValueError('rate_limit must be 0 (no limit) or at least %s calls per second (one call every %d s), got %s'
+                         % (MIN_RATE_LIMIT, 1 / MIN_RATE_LIMIT, rate_limit))
+    return float(rate_limit)
 
 
 def backoff_delay(attempt, base=BACKOFF, cap=MAX_BACKOFF, uniform=random.uniform):
@@ -110,7 +129,7 @@ class Pace:
 
     def __init__(self, rate_limit=None, max_throttle_wait=600.0, clock=time.monotonic, sleep=time.sleep,
                  uniform=random.uniform):
-        self.rate_limit = float(rate_limit) if rate_limit else None
+        self.rate_limit = check_rate_limit(rate_limit)
         self.max_throttle_wait = float(max_throttle_wait)
         self._clock = clock
         self._sleep = sleep
@@ -225,7 +244,6 @@ class Pace:
             if waited + wait > self.max_throttle_wait:
                 raise ThrottledTooLong(waited, self.max_throttle_wait, asked=wait if retry_after is not None else None)
             self._gate_open_at = max(self._gate_open_at, now + wait)
-            # Retry-After: 0 says the quota has room again: the rate was not what the server refused.
             if new_episode and wait > 0:
                 self._bare_429s += retry_after is None
                 self._decrease(now)

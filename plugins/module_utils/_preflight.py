@@ -59,6 +59,8 @@ CHECKS = {
     'course_search': (['courses given by title or slug (testpress_user_courses, testpress_roster)'], True),
     'latency': (['the estimate'], False),
 }
+# What a failed login or admin check adds: the checks after it are not listed (one cause, one line).
+STOPPED = 'the other checks need it and were not run'
 # Reads of one account timed for the latency: their median leaves out a first connection's handshake.
 LATENCY_READS = 5
 # What a read that failed gives (a read may answer None).
@@ -129,6 +131,10 @@ class Preflight:
             self.add(name, False, str(err))
             return FAILED
 
+    def stop(self, name, detail):
+        """A failed login or admin check: one check, one line; the others need it and are not listed."""
+        return self.add(name, False, '%s (%s)' % (detail, STOPPED))
+
     def log_in(self):
         client = self.api.client
         if self.params.get('api_token'):
@@ -136,7 +142,7 @@ class Preflight:
         try:
             client.login()
         except TestpressError as err:
-            return self.add('login', False, str(err))
+            return self.stop('login', str(err))
         return self.add('login', True, 'logged in as %r at %s' % (self.params['api_username'], where(client.base_url)))
 
     def first_page(self):
@@ -147,12 +153,12 @@ class Preflight:
             page = client.get(USERS_PATH)
         except TestpressError as err:
             if err.status == 401 and token:
-                self.add('login', False, str(err))
-                self.skip_rest('the login failed')
+                self.stop('login', str(err))
             else:
-                self.add('admin', False, 'the account logs in but cannot list accounts (not an institute admin): %s' % err
-                         if err.status in (401, 403) else str(err))
-                self.skip_rest('the account cannot list the accounts of the institute')
+                if token:
+                    self.add('login', True, 'api_token accepted at %s' % where(client.base_url))
+                self.stop('admin', 'the account logs in but cannot list accounts: %s' % err if err.status in (401, 403)
+                          else str(err))
             return None
         if token:
             self.add('login', True, 'api_token accepted at %s' % where(client.base_url))
@@ -161,7 +167,6 @@ class Preflight:
 
     def run(self):
         if not self.log_in():
-            self.skip_rest('the login failed')
             return self.checks
         page = self.first_page()
         if page is None:

@@ -190,6 +190,11 @@ def never_sent(exc):
     return caused_by(exc, ConnectTimeoutError) is not None
 
 
+def refused(exc):
+    """True when the server's host refused the connection (nothing listens on the port)."""
+    return caused_by(exc, ConnectionRefusedError) is not None
+
+
 def transient(exc):
     """True for a failure of the connection or the answer's transfer, which another attempt may not meet."""
     return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -203,7 +208,7 @@ def no_answer(exc, timeout, host, port):
         return 'connection failed: no connection to %s within %s s' % (host, timeout)
     if isinstance(exc, requests.exceptions.Timeout) or caused_by(exc, ReadTimeoutError):
         return 'timed out after %s s waiting for %s' % (timeout, host)
-    if caused_by(exc, ConnectionRefusedError):
+    if refused(exc):
         return 'connection failed: %s refused it on port %s; check the port of api_url' % (host, port)
     if never_sent(exc):
         return 'connection failed: %s is unreachable' % host

@@ -94,8 +94,9 @@ EXAMPLES = r'''
 RETURN = r'''
 checks:
   description:
-    - One entry per check, in the order run. When the login fails, or the account cannot list accounts, the checks
-      after it are reported as failed and not run.
+    - One entry per check, in the order run. When the login fails, or the account cannot list accounts, that check
+      is the last (its detail says the other checks were not run); when a later read fails, the checks that needed
+      it are reported as failed and not run.
   returned: always
   type: list
   elements: dict

@@ -37,11 +37,29 @@ def test_a_host_name_that_does_not_resolve_is_said_at_once_not_retried(run_playb
     assert time.monotonic() - started < 20
 
 
-def test_a_refused_connection_names_the_host_and_port(run_playbook):
+def test_a_refused_connection_names_the_host_and_port_after_one_retry_not_five(run_playbook):
     port = free_port()
-    run = run_playbook([read_john(api_url='http://127.0.0.1:%d' % port, max_retries=1)], expect_failure=True)
+    run = run_playbook([read_john(api_url='http://127.0.0.1:%d' % port)], expect_failure=True)    # max_retries 5
     assert message(run) == ('POST /api/v2.5/auth-token/: no answer, connection failed: 127.0.0.1 refused it on port %d; '
                             'check the port of api_url (2 attempts)' % port)
+
+
+def test_a_missing_password_names_testpress_password_not_required_together(run_playbook):
+    run = run_playbook([read_john()], env={'TESTPRESS_PASSWORD': None}, expect_failure=True)
+    assert message(run) == ("api_password is missing: api_username is 'admin', so give its password as api_password or in "
+                            'the TESTPRESS_PASSWORD environment variable')
+    assert 'required together' not in run.stdout
+    assert run.log == []
+
+
+def test_a_missing_username_and_no_credentials_at_all_name_the_variables(run_playbook):
+    run = run_playbook([read_john(api_username='')], expect_failure=True)
+    assert message(run) == ('api_username is missing: api_password is set, so give the account it belongs to as '
+                            'api_username or in the TESTPRESS_USERNAME environment variable')
+    run = run_playbook([read_john(api_username='')], env={'TESTPRESS_PASSWORD': None}, expect_failure=True)
+    assert message(run) == ('no credentials: give api_token (or the TESTPRESS_TOKEN environment variable), or api_username '
+                            'and api_password (TESTPRESS_USERNAME and TESTPRESS_PASSWORD)')
+    assert run.log == []
 
 
 def test_a_dashboard_url_says_to_give_the_base_url(simulator, run_playbook):

@@ -161,16 +161,34 @@ def test_an_html_error_page_is_reported_briefly(simulator, client):
     assert len(caught.value.message) <= 300
 
 
-def test_connection_refused_is_retried_even_for_a_post_then_fails_clearly(sleeps):
+def closed_port():
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    client = TestpressClient('http://127.0.0.1:%d' % port, token='t', max_retries=2, sleep=sleeps, clock=sleeps.clock)
+        return probe.getsockname()[1]
+
+
+def test_connection_refused_is_retried_once_even_for_a_post_then_fails_clearly(sleeps):
+    port = closed_port()
+    client = TestpressClient('http://127.0.0.1:%d' % port, token='t', max_retries=5, sleep=sleeps, clock=sleeps.clock)
     with pytest.raises(TestpressError) as caught:
         client.post(USERS, {'username': 'nobody'})
     assert caught.value.status is None
-    assert 'connection failed' in str(caught.value)
-    assert len(sleeps) == 2
+    assert caught.value.message == ('connection failed: 127.0.0.1 refused it on port %d; check the port of api_url '
+                                    '(2 attempts)' % port)
+    assert sleeps == [pytest.approx(sleeps[0])] and sleeps[0] <= 0.5     # one retry, after the first backoff only
+
+
+def test_a_403_names_the_account_that_is_not_an_institute_admin_and_the_host(simulator, sleeps):
+    student = TestpressClient(simulator.url, username='student0', password='student-pass', sleep=sleeps, clock=sleeps.clock)
+    with pytest.raises(TestpressError) as caught:
+        student.get(USERS)
+    assert str(caught.value) == ("GET %s: 403 the account 'student0' is not an institute admin at %s (You do not have "
+                                 'permission to perform this action.): the Admin API needs the login of an institute admin'
+                                 % (USERS, student.host))
+    token = TestpressClient(simulator.url, token=student.login(), sleep=sleeps, clock=sleeps.clock)
+    with pytest.raises(TestpressError, match='403 the account of api_token is not an institute admin at 127.0.0.1:'):
+        token.get(USERS)
+    assert sleeps == []
 
 
 def test_every_path_gets_its_trailing_slash(simulator, client):
@@ -415,10 +433,24 @@ def test_a_dropped_post_is_not_sent_again_even_when_it_was_applied(simulator, cl
     assert simulator.user('dropped') is not None
 
 
-def test_retry_after_zero_is_honoured(simulator, client, sleeps):
-    simulator.inject(429, times=2, retry_after=0)
+@pytest.mark.parametrize('header', [0, -5, 'soon'])
+def test_retry_after_zero_negative_or_not_a_number_waits_as_a_bare_429(simulator, client, sleeps, header):
+    simulator.inject(429, times=2, retry_after=header)
     assert client.get(USERS)['results']
-    assert sleeps == [] and [entry['status'] for entry in simulator.log] == [429, 429, 200, 200]
+    assert 1.0 <= sleeps[0] <= 1.25 and 2.0 <= sleeps[1] <= 2.5 and len(sleeps) == 2
+    assert [entry['status'] for entry in simulator.log] == [429, 429, 200, 200]
+
+
+def test_a_proxy_answering_retry_after_zero_for_ever_is_bounded_by_max_throttle_wait(simulator, sleeps):
+    bounded = TestpressClient(simulator.url, username='admin', password='admin-pass', max_throttle_wait=120, sleep=sleeps,
+                              clock=sleeps.clock)
+    bounded.login()
+    simulator.inject(429, times=None, retry_after=0)
+    with pytest.raises(TestpressError, match='429 throttled .HTTP 429.: the server kept throttling this call for .* past '
+                                             r'max_throttle_wait \(120 s\)'):
+        bounded.get(USERS)
+    assert len(api_calls(simulator)) == 7                  # waits of 1, 2, 4, 8, 16, 32 s (and jitter), not a hot loop
+    assert sum(sleeps) <= 120
 
 
 # ---------------------------------------------------------------- tokens

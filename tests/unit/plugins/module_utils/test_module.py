@@ -80,3 +80,17 @@ def test_an_untrusted_certificate_says_how_to_trust_it(capsys):
     assert "the server's certificate is not trusted" in result['msg']
     assert 'REQUESTS_CA_BUNDLE' in result['msg'] and 'validate_certs: false' in result['msg']
     assert 'admin-pass' not in result['msg']
+
+
+@pytest.mark.parametrize('rate_limit', [0.01, 0.05])
+def test_a_rate_limit_below_its_bound_fails_naming_the_option_before_any_call(simulator, capsys, rate_limit):
+    result = failure_of(read_users, capsys, api_url=simulator.url, api_token='token-1234', rate_limit=rate_limit)
+    assert result['msg'] == ('rate_limit must be 0 (no limit) or at least 0.1 calls per second (one call every 10 s), '
+                             'got %s' % rate_limit)
+    assert simulator.log == []
+
+
+@pytest.mark.parametrize('rate_limit', [None, 0, '0', 0.1])
+def test_a_rate_limit_of_zero_as_awx_injects_it_is_none_and_the_bound_is_taken(simulator, rate_limit):
+    mod = module(api_url=simulator.url, api_token='token-1234', rate_limit=rate_limit)
+    assert mod.api.client.pace.rate_limit == (0.1 if rate_limit == 0.1 else None)

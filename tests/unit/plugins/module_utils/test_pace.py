@@ -174,10 +174,40 @@ def test_a_success_starts_the_bound_again(fake):
         pace.accepted(pace.wait_turn(ticket))
 
 
-@pytest.mark.parametrize('value, seconds', [('7', 7.0), ('0', 0.0), ('1.5', 1.5), ('-3', 0.0), ('', None), (None, None),
-                                            ('Wed, 21 Oct 2026 07:28:00 GMT', None), ('nan', None)])
-def test_retry_after_is_read_as_seconds(value, seconds):
+@pytest.mark.parametrize('value, seconds', [('7', 7.0), ('1.5', 1.5), ('', None), (None, None),
+                                            ('Wed, 21 Oct 2026 07:28:00 GMT', None), ('nan', None), ('inf', None),
+                                            ('0', None), ('0.0', None), ('-3', None), ('soon', None)])
+def test_retry_after_is_read_as_seconds_and_none_unless_above_zero(value, seconds):
     assert retry_after_seconds(value) == seconds
+
+
+@pytest.mark.parametrize('header', ['0', '-1', 'soon'])
+def test_a_retry_after_of_zero_or_less_or_not_a_number_backs_off_as_a_bare_429(fake, header):
+    # A proxy answering 429 with this header to every call: 1 s, 2, 4, ... as for a bare 429, and the
+    # bound (max_throttle_wait) ends it after a handful of calls, not thousands.
+    pace = pace_on(fake, max_throttle_wait=120)
+    ticket, refusals = pace.wait_turn(), 0
+    with pytest.raises(ThrottledTooLong, match='past max_throttle_wait'):
+        while True:
+            pace.refused(ticket, retry_after_seconds(header))
+            refusals += 1
+            pace.wait_turn(ticket)
+    assert fake.sleeps == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
+    assert refusals + 1 == 7          # the 7th 429 would take the call past the bound
+
+
+@pytest.mark.parametrize('value', [0.01, 0.0999, -1, float('nan'), float('inf')])
+def test_a_rate_limit_below_its_bound_is_refused_naming_the_option(value):
+    with pytest.raises(ValueError) as caught:
+        _pace.check_rate_limit(value)
+    assert str(caught.value) == ('rate_limit must be 0 (no limit) or at least 0.1 calls per second (one call every 10 s), '
+                                 'got %s' % value)
+
+
+@pytest.mark.parametrize('value, taken', [(None, None), (0, None), (0.0, None), (0.1, 0.1), (12.5, 12.5)])
+def test_a_rate_limit_of_zero_is_none_and_the_bound_is_taken(value, taken):
+    assert _pace.check_rate_limit(value) == taken
+    assert Pace(rate_limit=value).rate_limit == taken
 
 
 @pytest.mark.parametrize('bare', [False, True], ids=['retry-after', 'bare-429'])

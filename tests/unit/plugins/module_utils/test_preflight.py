@@ -302,5 +302,6 @@ def test_a_failed_listing_fails_its_check_alone_and_a_failed_login_stops_the_res
     refused = _errors.TestpressError('GET', '/api/v2.5/admin/users/', 403, 'You do not have permission to perform this action.')
     checks = preflight.Preflight(FakeAPI(FakeClient(dict(answers, **{'/api/v2.5/admin/users/': refused}))),
                                  FakeModule(None).params).run()
-    assert [check['ok'] for check in checks[:2]] == [True, False]
-    assert set(check['detail'] for check in checks[2:]) == {'not run: the account cannot list the accounts of the institute'}
+    assert [(check['name'], check['ok']) for check in checks] == [('login', True), ('admin', False)]
+    assert checks[1]['detail'] == ('the account logs in but cannot list accounts: GET /api/v2.5/admin/users/: 403 You do not '
+                                   'have permission to perform this action. (the other checks need it and were not run)')
