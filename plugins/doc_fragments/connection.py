@@ -66,7 +66,7 @@ options:
       - Seconds a call may be throttled (HTTP 429) in all before the task fails, saying the server kept throttling
         for that long.
       - A 429 from any call holds every call of the task until the server's C(Retry-After) has passed (without one,
-        or with one of 0, below 0 or not a number: 1 s, then 2, 4, ... with jitter), and the calls are then spaced
+        or with one of 0, below 0 or not a number, it waits 1 s, then 2, 4, ... with jitter), and the calls are then spaced
         at a lower rate, which rises again slowly while the server accepts them. So a task runs at the server's throttle rather than against it.
       - If not set, the value of the E(TESTPRESS_MAX_THROTTLE_WAIT) environment variable is used.
     type: int
