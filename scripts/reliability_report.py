@@ -25,9 +25,9 @@ SECURITY_END = '<!-- end of the security table -->'
 
 # (fault or attack, how a run must end, test ids matching this pattern)
 ROWS = (
-    ('Every 3rd call 429 and every 7th 503: each single-account module', 'converged',
+    ('Every 10th call 429 (Retry-After: 0) and every 7th 503, a write throttled: each single-account module', 'converged',
      r'test_faults\.py::test_a_run_under_throttling_and_outages'),
-    ('Every 3rd call 429 and every 7th 503: a roster of 100 students', 'converged',
+    ('Every 10th call 429 (Retry-After: 0) and every 7th 503: a roster of 100 students', 'converged',
      r'test_roster\.py::test_under_throttling_and_gateway_errors'),
     ('A create applied, then its answer lost (502 or a dropped connection)', 'converged',
      r'test_faults\.py::test_a_create_applied_whose_answer_is_lost|test_user\.py::test_a_create_applied_but_answered_502'),
@@ -141,6 +141,8 @@ SECURITY_ROWS = (
     ('A 429 with Retry-After 0, negative or not a number, for ever; a rate_limit of 0.01', 'backoff from 1 s, bounded; refused',
      r'test_pace\.py::test_(a_retry_after_of_zero|a_rate_limit_below)|test_client\.py::test_(retry_after_zero|a_proxy_answering)'
      r'|test_module\.py::test_a_rate_limit_below'),
+    ('A list with count: null that never ends; JSON nested 5,000 and 100,000 levels deep', 'stops at the first empty page; clean failure naming the call',
+     r'test_client\.py::test_(a_list_without_count|json_nested_too_deep)|test_faults\.py::test_(json_nested_too_deep|a_list_without_count)'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

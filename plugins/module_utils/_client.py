@@ -20,7 +20,7 @@ import time
 import traceback
 from urllib.parse import urljoin, urlsplit
 
-from ansible_collections.testpress.lms.plugins.module_utils import _transport
+from ansible_collections.testpress.lms.plugins.module_utils import _pages, _transport
 from ansible_collections.testpress.lms.plugins.module_utils._errors import (
     TRANSIENT_STATUSES,
     TestpressError,
@@ -32,6 +32,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._pages import kind_o
 from ansible_collections.testpress.lms.plugins.module_utils._pace import Pace, ThrottledTooLong, Ticket, retry_after_seconds
 from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
 from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, summarise_body
+from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, size_in_words, summarise_body
 
 try:
     import requests
@@ -56,7 +57,6 @@ MESSAGE_LIMIT = 1000
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
 # An error's body is a line of JSON: past this it is summarised, not read on.
 MAX_ERROR_BYTES = 64 * 1024
-READ_CHUNK = 64 * 1024
 
 
 def _with_slash(path):
@@ -72,21 +72,6 @@ def _authorization(token):
             request.headers['Authorization'] = 'JWT %s' % token
         return request
     return authorize
-
-
-def _read_capped(response, limit):
-    """``(body, complete)``: the body of ``response``, or its first ``limit`` bytes and False (the rest unread).
-
-    Either way the response is released: a body read whole keeps its connection for the next call.
-    """
-    with response:
-        chunks, size = [], 0
-        for chunk in response.iter_content(READ_CHUNK):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                return b''.join(chunks)[:limit], False
-        return b''.join(chunks), True
 
 
 def _not_an_object(answer):
@@ -211,6 +196,8 @@ class TestpressClient:
         Django builds links from its own view, and a link to another host must never get the token.
         A link back to a page already read, or more pages than ``page_limit`` allows, is an error.
         ``progress`` (a ``_progress`` reporter) is told the pages, once the first gives their number, and each read.
+        A link back to a page already read, or more pages than ``page_limit`` allows, is an error; a list
+        that gives no ``count`` ends at its first empty page (``list_ends``).
         """
         path = _with_slash(path)
 
@@ -232,7 +219,7 @@ class TestpressClient:
             for page in in_parallel(counted_read, queries, workers):
                 items.extend(page['results'])
             seen.update(page_key(query) for query in queries)
-        while page['next']:
+        while page['next'] and not _pages.list_ends(page):
             query = query_of(page['next'])
             if page_key(query) in seen:
                 raise self._error('GET', path, 200, 'the list loops: its next link leads back to a page already read')
@@ -306,7 +293,7 @@ class TestpressClient:
                     url, params = self._redirect_target(call, url, response), None
                     continue
                 limit = MAX_ERROR_BYTES if response.status_code >= 400 else MAX_ANSWER_BYTES
-                content, complete = _read_capped(response, limit)
+                content, complete = _transport.read_capped(response, limit)
                 return response, content, complete
         raise self._error(call.method, call.path, None, 'more than %d redirects' % MAX_REDIRECTS)
 
@@ -370,6 +357,10 @@ class TestpressClient:
             answer, is_json = (json.loads(content) if content else None), complete
         except ValueError:
             answer, is_json = None, False
+        except RecursionError:
+            # No answer of the API nests more than a few levels: this one cannot be read, nor summarised.
+            raise self._error(call.method, call.path, status, 'the answer is JSON nested too deep to read (%s): not read'
+                              % size_in_words(len(content)), call.body) from None
         said = (error_message(answer) if is_json else
                 summarise_body(content, response.headers.get('Content-Type'), self._secrets_of(call.body), complete))
         if call.path == LOGIN_PATH and status in (400, 401, 403):

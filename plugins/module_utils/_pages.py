@@ -35,6 +35,12 @@ def not_a_page(answer):
     return None
 
 
+def list_ends(page):
+    """True when ``page`` ends its list whatever its ``next`` says: an empty page of a list that gives no
+    ``count`` (nothing else bounds it: Django REST framework never links an empty page to another)."""
+    return not page['results'] and page.get('count') is None
+
+
 def query_of(url):
     """The query of a page link, as the pairs to send: a link's scheme, host and path are never used."""
     return parse_qsl(urlsplit(url).query, keep_blank_values=True)

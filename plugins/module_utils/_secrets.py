@@ -111,7 +111,7 @@ def scrub_all(value, secrets):
     return value
 
 
-def _size(length):
+def size_in_words(length):
     return '%d bytes' % length if length < 1024 else '%d kB' % (length // 1024)
 
 
@@ -127,7 +127,7 @@ def html_title(content):
 def summarise_body(content, content_type, secrets, complete=True):
     """An answer that is not the API's JSON in words: what it is and how large, an HTML page's title; never its text."""
     kind = (content_type or '').split(';')[0].strip() or 'no content type'
-    size = _size(len(content)) if complete else 'more than %s' % _size(len(content))
+    size = size_in_words(len(content)) if complete else 'more than %s' % size_in_words(len(content))
     title = html_title(content)
     if title is None:
         return 'an answer of %s (%s)' % (size, kind) if content else 'an empty answer (%s)' % kind

@@ -31,6 +31,8 @@ except ImportError:
     HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = HTTPAdapter = object
 
 _current = threading.local()
+# How much of an answer is read at a time.
+READ_CHUNK = 64 * 1024
 
 
 def _is_loopback(host):
@@ -166,6 +168,21 @@ def session(pool_size, validate_certs):
     result.verify = validate_certs
     result.headers.update({'Accept': 'application/json', 'User-Agent': 'testpress.lms'})
     return result
+
+
+def read_capped(response, limit):
+    """``(body, complete)``: the body of ``response``, or its first ``limit`` bytes and False (the rest unread).
+
+    Either way the response is released: a body read whole keeps its connection for the next call.
+    """
+    with response:
+        chunks, size = [], 0
+        for chunk in response.iter_content(READ_CHUNK):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return b''.join(chunks)[:limit], False
+        return b''.join(chunks), True
 
 
 def caused_by(exc, kind):

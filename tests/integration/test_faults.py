@@ -16,9 +16,11 @@ USERS = '/api/v2.5/admin/users/'
 LOGIN = '/api/v2.5/auth-token/'
 PASSWORD = 'Fault$Pass-2026'
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
-# Every 3rd call throttled (Retry-After: 0 keeps the test fast), every 7th a 503 that was not applied.
-FAULTS = {'throttle_every': 3, 'unavailable_every': 7, 'retry_after': 0}
-# Wherever those fall, the first POST of the module's own kind meets a 503 too: a write whose outcome is unknown.
+# Every 10th call throttled, with the Retry-After: 0 a proxy sends (each waits as a bare 429 does: 1 s, 2, ...);
+# every 7th a 503 that was not applied.
+FAULTS = {'throttle_every': 10, 'unavailable_every': 7, 'retry_after': 0}
+# Wherever those fall, the first POST of the module's own kind meets a 503 too: a write whose outcome is unknown;
+# and the next one a 429 (a throttled write).
 OWN_POST = {
     'testpress_user': USERS,
     'testpress_user_batches': USERS + '*/batches/',
@@ -84,6 +86,7 @@ def test_a_run_under_throttling_and_outages_ends_as_a_clean_run_does(simulator, 
     simulator.reset()
     simulator.faults.update(FAULTS)
     simulator.inject(503, method='POST', path=OWN_POST[module])
+    simulator.inject(429, method='POST', path=OWN_POST[module], retry_after=0)
     run = run_playbook(SCENARIOS[module])
 
     assert server_state(simulator) == expected
@@ -162,3 +165,19 @@ def test_a_user_delete_applied_whose_answer_is_lost_succeeds(simulator, run_play
     assert run.result('delete johnny')['changed'] is True
     assert [(entry['method'], entry['status']) for entry in run.writes] == [('DELETE', 502), ('DELETE', 404)]
     assert simulator.user('johnny') is None
+
+
+def test_json_nested_too_deep_fails_the_task_naming_the_call_not_a_traceback(simulator, run_playbook):
+    simulator.inject(answer='deep', method='GET', path=USERS, times=None)
+    run = run_playbook([task('testpress_user_info', 'everyone')], expect_failure=True)
+    message = run.result('everyone')['msg']
+    assert message.startswith('GET %s: 200 the answer is JSON nested too deep to read (' % USERS)
+    assert 'RecursionError' not in run.stdout and 'Traceback' not in run.stdout
+    assert run.writes == []
+
+
+def test_a_list_without_count_ends_at_its_first_empty_page(simulator, run_playbook):
+    simulator.inject(answer='endless_uncounted', method='GET', path=USERS, times=None)
+    run = run_playbook([task('testpress_user_info', 'everyone')])
+    assert len(run.result('everyone')['users']) == len(simulator.users)
+    assert len([entry for entry in run.log if entry['path'] == USERS]) == 2     # the accounts, then one empty page

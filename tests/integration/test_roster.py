@@ -190,7 +190,8 @@ def test_one_entry_the_server_rejects_fails_alone_and_a_fixed_rerun_converges(si
 
 def test_under_throttling_and_gateway_errors_100_students_converge_without_duplicates(simulator, run_playbook):
     students = [student(number) for number in range(100)]
-    simulator.faults.update(throttle_every=3, unavailable_every=7, retry_after=0)
+    # Every 10th call 429 with the Retry-After: 0 a proxy sends (each waits as a bare 429: 1 s, 2, ...).
+    simulator.faults.update(throttle_every=10, unavailable_every=7, retry_after=0)
     # 8 workers share the fault counter, so about 4 calls in 10 fail and a call can meet several faults in a
     # row: a bad night calls for more retries than the default 5.
     run = run_playbook([roster(students, max_retries=12)])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 from .tables import DETAIL_ERRORS, HTML_ERRORS, PER_PAGE, detail_error, html_error, throttled_error
@@ -18,11 +19,13 @@ from .throttle import RateThrottle, retry_after
 
 FAULT_DEFAULTS = {"latency": 0.0, "throttle_every": 0, "unavailable_every": 0, "retry_after": 1, "expire_tokens_after": 0}
 # What an injection may do to an answer it does not replace by an error status (see inject()).
-HOSTILE_ANSWERS = ("html", "truncated", "cut", "list", "string", "bad_results", "next_loop", "next_foreign", "endless", "huge",
-                   "drip", "redirect", "huge_error", "echo", "echo_html", "not_api")
+HOSTILE_ANSWERS = ("html", "truncated", "cut", "list", "string", "bad_results", "next_loop", "next_foreign", "endless",
+                   "endless_uncounted", "huge", "deep", "drip", "redirect", "huge_error", "echo", "echo_html", "not_api",
+                   "ignore")
 # The hostile answers that replace the request's work: nothing is written, as for an injected status.
-NO_WORK_ANSWERS = ("redirect", "huge_error", "echo", "echo_html", "not_api")
-HUGE_SIZES = {"huge": 50 * 1024 * 1024, "huge_error": 2 * 1024 * 1024}
+NO_WORK_ANSWERS = ("redirect", "huge_error", "echo", "echo_html", "not_api", "ignore")
+# The default `size` of an answer: bytes ("huge", "huge_error"), or levels of nesting ("deep").
+HUGE_SIZES = {"huge": 50 * 1024 * 1024, "huge_error": 2 * 1024 * 1024, "deep": 5000}
 NOT_API_TITLE = "Sign in | Institute dashboard"
 # The answer of a request whose connection is dropped: there is none.
 DROPPED = (None, None, {}, None)
@@ -45,10 +48,12 @@ def _fault(status=None, retry_after=None, apply=False, delay=0.0, drop=False, an
 
 
 def _spellings(value):
-    """A secret as a careless error page may print it: raw, JSON with and without ASCII escapes, repr,
-    whitespace-collapsed and URL-encoded."""
-    return [value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value),
-            " ".join(value.split()), quote_plus(value)]
+    """A secret as a careless error page may print it: raw, JSON with and without ASCII escapes, repr, ascii(),
+    unicode_escape, re.escape, every character backslash-escaped, whitespace-collapsed and URL-encoded; and its
+    first half, cut by the server's own limit on a line ("..." after it)."""
+    return [value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value), ascii(value),
+            value.encode("unicode_escape").decode("ascii"), re.escape(value), "".join("\\" + char for char in value),
+            " ".join(value.split()), quote_plus(value), value[:max(3, len(value) // 2)] + "..."]
 
 
 def _echo(request):
@@ -141,6 +146,10 @@ class FaultInjection:
             return status, html_error(status, "Welcome").body, {}, "text/html; charset=utf-8"
         if kind == "huge":
             return status, b'{"padding": "' + b"x" * max(0, fault["size"] - 15) + b'"}', {}, ctype
+        if kind == "deep":
+            # A page whose results hold arrays nested `size` levels deep: valid JSON past any parser's recursion.
+            depth = fault["size"]
+            return status, b'{"count": 1, "next": null, "results": [' + b"[" * depth + b"]" * depth + b"]}", {}, ctype
         if kind == "string":
             return status, "ok", extra, ctype
         if kind in ("truncated", "cut"):
@@ -158,7 +167,7 @@ class FaultInjection:
         elif kind == "next_foreign" and page.get("next"):
             parts = urlsplit(page["next"])
             page["next"] = fault["next_host"].rstrip("/") + parts.path + ("?" + parts.query if parts.query else "")
-        elif kind == "endless":
+        elif kind in ("endless", "endless_uncounted"):
             pairs = [(key, value) for key, value in query_pairs if key != "page"]
             number = int(dict(query_pairs).get("page", "1"))
             if status == 404:
@@ -167,12 +176,18 @@ class FaultInjection:
                 page = {"count": first.get("count"), "previous": None, "per_page": PER_PAGE, "results": []}
                 status = 200
             page["next"] = base + path + "?" + urlencode(pairs + [("page", str(number + 1))])
+            if kind == "endless_uncounted":
+                page["count"] = None
         return status, page, extra, "application/json"
 
-    @staticmethod
-    def _replaced(fault, request):
+    def _replaced(self, fault, request):
         """The answer of a hostile server that does not do the request's work (NO_WORK_ANSWERS)."""
         kind = fault["answer"]
+        if kind == "ignore":
+            # Success without acting: a PUT answers the record as it is (a GET's answer), anything else 204.
+            if request.method == "PUT":
+                return self._routed(request._replace(method="GET", body=None))
+            return 204, None, {}, "application/json"
         if kind == "redirect":
             query = "?" + urlencode(request.query_pairs) if request.query_pairs else ""
             return 302, b"", {"Location": fault["next_host"].rstrip("/") + request.path + query}, "text/html; charset=utf-8"

@@ -25,7 +25,9 @@ def test_an_error_page_echoes_the_password_in_every_spelling(simulator, password
     assert answer.status_code == 400
     detail = answer.json()["detail"]
     for spelling in (password, json.dumps(password)[1:-1], json.dumps(password, ensure_ascii=False)[1:-1], repr(password),
-                     " ".join(password.split()), quote_plus(password)):
+                     ascii(password), password.encode("unicode_escape").decode("ascii"), re.escape(password),
+                     "".join("\\" + char for char in password), " ".join(password.split()), quote_plus(password),
+                     password[:len(password) // 2] + "..."):
         assert spelling in detail, spelling
     assert json.dumps(password)[1:-1] in detail.split("\n")[1]          # the body as sent (requests escapes to ASCII)
 
@@ -105,3 +107,27 @@ def test_a_dripping_answer_does_not_hold_the_server_once_the_client_hangs_up(sim
         sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n\r\n" % (USERS, api.session.headers["Authorization"])).encode())
         assert sock.recv(20).startswith(b"HTTP/1.1 200")
     assert api.get(USERS).status_code == 200                              # served while the drip fails on its own
+
+
+def test_a_server_that_acknowledges_a_put_or_delete_without_acting(simulator, api):
+    simulator.add_user("ignored", first_name="Old")
+    user = simulator.user("ignored")
+    path = "%s%d/" % (USERS, user["id"])
+    simulator.inject(answer="ignore", method="PUT", path=path)
+    answer = api.put(path, json={"username": "ignored", "first_name": "New"})
+    assert answer.status_code == 200 and answer.json()["first_name"] == "Old"
+    delete = "/api/v2.2/admin/users/%d/" % user["id"]
+    simulator.inject(answer="ignore", method="DELETE", path=delete)
+    assert api.delete(delete).status_code == 204
+    assert simulator.user("ignored")["first_name"] == "Old"                # neither applied
+    assert [entry["fault"] for entry in simulator.log if entry.get("fault")] == ["ignore", "ignore"]
+
+
+def test_a_list_without_count_that_never_ends_and_a_page_nested_too_deep(simulator, api):
+    simulator.inject(answer="endless_uncounted", path=USERS, times=2)
+    far = api.get(USERS, params={"page": "40"}).json()
+    assert (far["count"], far["results"], far["next"].split("?")[1]) == (None, [], "page=41")
+    assert api.get(USERS).json()["count"] is None
+    simulator.inject(answer="deep", path=USERS)
+    body = api.get(USERS).content
+    assert body.count(b"[") == 5001 and body.startswith(b'{"count": 1, "next": null, "results": [[[')

@@ -341,6 +341,28 @@ def test_a_list_that_never_ends_stops_after_its_count_and_a_margin(simulator, cl
     assert len(api_calls(simulator)) == pages
 
 
+@pytest.mark.parametrize('workers', [1, 4])
+def test_a_list_without_count_that_never_ends_stops_at_its_first_empty_page(simulator, client, workers):
+    two_pages(simulator)
+    simulator.inject(answer='endless_uncounted', path=USERS, times=None)
+    users = client.get_all(USERS, {'q': 'pager'}, workers=workers)
+    assert sorted(user['username'] for user in users) == ['pager%02d' % number for number in range(25)]
+    assert len(api_calls(simulator)) == 3                     # two pages of accounts, one empty page: not 1,873 more
+
+
+@pytest.mark.parametrize('depth', [5000, 100000])
+def test_json_nested_too_deep_is_a_clean_error_naming_the_call(simulator, client, depth):
+    simulator.inject(answer='deep', path=USERS, size=depth)
+    with pytest.raises(TestpressError) as caught:
+        client.get_all(USERS)
+    assert str(caught.value).startswith('GET %s: 200 the answer is JSON nested too deep to read (' % USERS)
+    assert str(caught.value).endswith(' kB): not read')
+    simulator.inject(answer='deep', path=USERS)
+    with pytest.raises(TestpressError, match='nested too deep'):
+        with ThreadPoolExecutor(2) as pool:                   # a worker thread's stack is no deeper
+            pool.submit(client.get, USERS).result()
+
+
 def test_a_list_that_grows_while_read_takes_the_margin(simulator, client):
     two_pages(simulator)
     simulator.inject(answer='endless', path=USERS)            # page 1 only: says there is a page 2
