@@ -25,9 +25,9 @@ SECURITY_END = '<!-- end of the security table -->'
 
 # (fault or attack, how a run must end, test ids matching this pattern)
 ROWS = (
-    ('Every 10th call 429 (Retry-After: 0) and every 7th 503, a write throttled: each single-account module', 'converged',
+    ('Every 25th call 429 (Retry-After: 0) and every 7th 503, a write throttled: each single-account module', 'converged',
      r'test_faults\.py::test_a_run_under_throttling_and_outages'),
-    ('Every 10th call 429 (Retry-After: 0) and every 7th 503: a roster of 100 students', 'converged',
+    ('Every 40th call 429 (Retry-After: 0) and every 7th 503: a roster of 100 students', 'converged',
      r'test_roster\.py::test_under_throttling_and_gateway_errors'),
     ('A create applied, then its answer lost (502 or a dropped connection)', 'converged',
      r'test_faults\.py::test_a_create_applied_whose_answer_is_lost|test_user\.py::test_a_create_applied_but_answered_502'),
@@ -143,6 +143,12 @@ SECURITY_ROWS = (
      r'|test_module\.py::test_a_rate_limit_below'),
     ('A list with count: null that never ends; JSON nested 5,000 and 100,000 levels deep', 'stops at the first empty page; clean failure naming the call',
      r'test_client\.py::test_(a_list_without_count|json_nested_too_deep)|test_faults\.py::test_(json_nested_too_deep|a_list_without_count)'),
+    ('A server echoing a secret as ascii(), unicode_escape, re.escape, backslash-escaped, cut short; a 3-character '
+     'entry password glued to a word', 'no secret shown',
+     r'test_secrets\.py::test_(every_spelling|the_start_of_a_secret|a_secret_of_three|a_server_echoing)'
+     r'|test_transport\.py::test_an_error_echoing|test_roster\.py::test_entry_passwords_a_server_echoes'),
+    ('HTTP_PROXY set with an http:// institute; a failing proxy for https://', 'the proxy never gets a call; the proxy named',
+     r'test_transport\.py::test_(an_environment_proxy|a_proxy_that_fails)'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

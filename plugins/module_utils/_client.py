@@ -142,6 +142,7 @@ class TestpressClient:
         self._token = token
         self._token_lock = threading.Lock()
         self._session = _transport.session(pool_size, validate_certs)
+        self._proxies = _transport.proxies_for(self.base_url)
 
     @property
     def can_login(self):
@@ -287,7 +288,7 @@ class TestpressClient:
             with _transport.deadline(self.timeout):
                 response = self._session.request(call.method, url, params=params, json=call.body, auth=_authorization(token),
                                                  timeout=self.timeout, verify=self.validate_certs, allow_redirects=False,
-                                                 stream=True)
+                                                 stream=True, proxies=dict(self._proxies or {}))
                 if response.status_code in REDIRECTS and response.headers.get('Location'):
                     response.close()
                     url, params = self._redirect_target(call, url, response), None
@@ -393,7 +394,8 @@ class TestpressClient:
     def _given_up(self, call, exc):
         """The message of a call that got no answer, after its retries."""
         parts = urlsplit(self.base_url)
-        message = _transport.no_answer(exc, self.timeout, parts.hostname, parts.port or (443 if parts.scheme == 'https' else 80))
+        message = _transport.no_answer(exc, self.timeout, parts.hostname, parts.port or (443 if parts.scheme == 'https' else 80),
+                                       _transport.environment_proxy(self.base_url) if self._proxies is None else None)
         if call.attempt:
             message += ' (%d attempts)' % (call.attempt + 1)
         if not call.replay_safe and not _transport.never_sent(exc):

@@ -5,14 +5,17 @@
 """Keep secrets (passwords, tokens) out of every message, and never echo what a server sent back.
 
 ``scrub(text, secrets)`` replaces every spelling of every secret a server (or a library) may have echoed:
-as is, JSON-escaped (with and without ASCII escapes, and twice), ``repr``, HTML-escaped, URL-encoded
-(``quote`` and ``quote_plus``), with its whitespace collapsed. Scrub first, then cut (``scrub_and_cut``),
-so a cut never leaves the start of a secret behind; a cut that falls at the start of a spelling masks it.
-``scrub_all`` does the same through a result (dicts, lists).
+as is, JSON-escaped (with and without ASCII escapes, and twice), ``repr``, ``ascii()``, ``unicode_escape``,
+``re.escape``, every character backslash-escaped, HTML-escaped, URL-encoded (``quote`` and ``quote_plus``),
+with its whitespace collapsed; and the start of a spelling that the server itself cut (before ``...`` or
+``…``, or at the end of a line). Scrub first, then cut (``scrub_and_cut``), so a cut never leaves the start
+of a secret behind; a cut that falls at the start of a spelling masks it. ``scrub_all`` does the same
+through a result (dicts, lists).
 
-A secret of at least ``SUBSTRING_LENGTH`` characters is masked wherever it occurs. A shorter one (a
+A secret of at least ``SUBSTRING_LENGTH`` characters is masked wherever it occurs. One of
+``GLUED_LENGTH`` (3) is masked with the word it is glued to (``xabcy`` for ``abc``). A shorter one (a
 one-character password still is one) is masked where it stands as a whole token or quoted value, not
-inside words: masking every ``a`` would wreck the message and tell the secret anyway.
+inside words: masking every word holding an ``a`` would wreck the message and tell the secret anyway.
 
 ``summarise_body`` describes an answer that is not the API's JSON (status aside): its content type, size
 and an HTML page's title (scrubbed), never its text.
@@ -30,16 +33,21 @@ from urllib.parse import quote, quote_plus
 
 MASK = '********'
 SUBSTRING_LENGTH = 4
+# A secret of this length is masked with the word it is glued to; a shorter one only as a whole token.
+GLUED_LENGTH = 3
 # The shortest end of a text taken for the start of a secret that was cut there.
 PREFIX_LENGTH = 3
 TITLE_LIMIT = 80
 _TITLE = re.compile(rb'<title[^>]*>(.*?)</title', re.IGNORECASE | re.DOTALL)
-_HEX_ESCAPE = re.compile(r'(\\u[0-9a-f]{4}|%[0-9A-F]{2})')
+_HEX_ESCAPE = re.compile(r'(\\u|\\x|%)([0-9a-fA-F]{4}|[0-9a-fA-F]{2})')
+# Where a server cut a text short: before "..." or "…" (group 1), or at the end of a line.
+_CUT_ENDS = re.compile(r'(\.\.\.|\u2026)|[ \t]*$', re.MULTILINE)
+_WORD = re.compile(r'\w')
 
 
 def _swap_hex_case(text):
-    """The other case of the hex digits of escapes (``\\u00e4`` / ``\\u00E4``, ``%C3`` / ``%c3``)."""
-    return _HEX_ESCAPE.sub(lambda match: match.group(0).swapcase().replace('\\U', '\\u'), text)
+    """The other case of the hex digits of escapes (``\\u00e4`` / ``\\u00E4``, ``\\xe4`` / ``\\xE4``, ``%C3`` / ``%c3``)."""
+    return _HEX_ESCAPE.sub(lambda match: match.group(1) + match.group(2).swapcase(), text)
 
 
 def spellings(secret):
@@ -50,31 +58,73 @@ def spellings(secret):
     for form in list(forms):
         ascii_json = json.dumps(form)[1:-1]
         forms.update((ascii_json, json.dumps(form, ensure_ascii=False)[1:-1], json.dumps(ascii_json)[1:-1],
-                      repr(form)[1:-1], repr(form.encode('utf-8'))[2:-1], html.escape(form),
+                      repr(form)[1:-1], ascii(form)[1:-1], repr(form.encode('utf-8'))[2:-1],
+                      form.encode('unicode_escape').decode('ascii'), re.escape(form),
+                      ''.join('\\' + char for char in form), html.escape(form),
                       quote(form), quote(form, safe=''), quote_plus(form)))
     forms.update([_swap_hex_case(form) for form in forms])
     return sorted((form for form in forms if form), key=len, reverse=True)
 
 
-def _pattern(form, whole):
-    """A regex of one spelling: any run of whitespace in it matches any run; ``whole``: not inside a word."""
-    body = r'\s+'.join(re.escape(part) for part in re.split(r'\s+', form))
-    return r'(?<!\w)%s(?!\w)' % body if whole else body
+def _literal(text):
+    """A regex of ``text`` whose escapes' hex digits match in either case (``\\xe4``/``\\xE4``, ``%c3``/``%C3``)."""
+    parts, last = [], 0
+    for match in _HEX_ESCAPE.finditer(text):
+        parts.append(re.escape(text[last:match.start(2)]))
+        parts.append(''.join('[%s%s]' % (char.lower(), char.upper()) if char.isalpha() else char for char in match.group(2)))
+        last = match.end()
+    return ''.join(parts) + re.escape(text[last:])
+
+
+def _pattern(form, length):
+    """A regex of one spelling of a secret of ``length`` characters: any run of whitespace in it matches any
+    run; a short secret not inside a word (GLUED_LENGTH: the word it is glued to goes with it)."""
+    body = r'\s+'.join(_literal(part) for part in re.split(r'\s+', form))
+    if length < GLUED_LENGTH:
+        return r'(?<!\w)%s(?!\w)' % body
+    return r'\w*%s\w*' % body if length == GLUED_LENGTH else body
 
 
 @functools.lru_cache(maxsize=256)
 def _compiled(secret):
     forms = spellings(secret)
-    whole = len(secret) < SUBSTRING_LENGTH
-    return re.compile('|'.join(_pattern(form, whole) for form in forms)), () if whole else tuple(forms)
+    whole = re.compile('|'.join(_pattern(form, len(secret)) for form in forms))
+    return whole, () if len(secret) < SUBSTRING_LENGTH else tuple(forms)
+
+
+def _cut_ends(text):
+    """Where a server may have cut a text short: before each cut mark (``marked``), and at each line's end."""
+    for match in _CUT_ENDS.finditer(text):
+        yield match.start(), match.group(1) is not None
+
+
+def _starts_a_word(text, begin):
+    """True when ``text[begin]`` does not continue a word: ``api_password`` does not end in a cut ``word-123``."""
+    return begin == 0 or not (_WORD.match(text[begin]) and _WORD.match(text[begin - 1]))
+
+
+def _mask_cut_starts(text, forms):
+    """``text`` with the start of a spelling (PREFIX_LENGTH or more of its characters) masked where a server cut
+    it: before a cut mark, or at the end of a line (not inside a word there)."""
+    for end, marked in sorted(_cut_ends(text), reverse=True):
+        for length in range(min(end, max(len(form) for form in forms) - 1), PREFIX_LENGTH - 1, -1):
+            start = text[end - length:end]
+            if any(len(form) > length and form.startswith(start) for form in forms) and (marked or _starts_a_word(text, end - length)):
+                text = text[:end - length] + MASK + text[end:]
+                break
+    return text
 
 
 def scrub(text, secrets):
-    """``text`` with every spelling of every secret of ``secrets`` replaced by ********."""
+    """``text`` with every spelling of every secret of ``secrets``, and the start of one the server cut, replaced
+    by ********."""
     if not isinstance(text, str) or not text:
         return text
     for secret in _longest_first(secrets):
-        text = _compiled(secret)[0].sub(MASK, text)
+        whole, forms = _compiled(secret)
+        text = whole.sub(MASK, text)
+        if forms:
+            text = _mask_cut_starts(text, forms)
     return text
 
 

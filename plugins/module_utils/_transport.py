@@ -185,6 +185,26 @@ def read_capped(response, limit):
         return b''.join(chunks), True
 
 
+def proxies_for(base_url):
+    """requests' ``proxies`` for every call to ``base_url``: for ``http://``, none of the environment's
+    (HTTP_PROXY, ALL_PROXY): they would carry the admin password in clear text to another machine, even for a
+    URL of this machine. ``https://`` keeps them (a tunnel: TLS runs end to end)."""
+    if urlsplit(base_url).scheme != 'http':
+        return None
+    host = urlsplit(base_url).hostname
+    return {'http': None, 'all': None, 'http://' + host: None, 'all://' + host: None}
+
+
+def environment_proxy(base_url):
+    """The environment's proxy for ``base_url`` (HTTPS_PROXY, ALL_PROXY, ... as NO_PROXY allows), without the
+    credentials it may hold; None when there is none."""
+    found = requests.utils.select_proxy(base_url, requests.utils.get_environ_proxies(base_url))
+    if not found:
+        return None
+    parts = urlsplit(found if '://' in found else 'http://' + found)
+    return '%s://%s' % (parts.scheme, parts.netloc.rpartition('@')[2])
+
+
 def caused_by(exc, kind):
     """The first of ``exc`` and what it wraps that is a ``kind`` (requests wraps urllib3, which wraps the
     socket and ssl errors), or None."""
@@ -218,9 +238,12 @@ def transient(exc):
                             requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError))
 
 
-def no_answer(exc, timeout, host, port):
-    """Why a call got no answer, in words naming the host; never the exception's text, which holds the URL
-    and its query."""
+def no_answer(exc, timeout, host, port, proxy=None):
+    """Why a call got no answer, in words naming the host (or the ``proxy`` it went through, when the proxy
+    failed); never the exception's text, which holds the URL and its query."""
+    if proxy and isinstance(exc, requests.exceptions.ProxyError):
+        return ('connection failed: the proxy %s, which the environment names for this URL (HTTPS_PROXY or ALL_PROXY), '
+                'gave no connection to %s; check the proxy, or add %s to NO_PROXY' % (proxy, host, host))
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return 'connection failed: no connection to %s within %s s' % (host, timeout)
     if isinstance(exc, requests.exceptions.Timeout) or caused_by(exc, ReadTimeoutError):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -170,17 +171,29 @@ class _Reader(threading.Thread):
         return ''.join(self._chunks)
 
 
+def password_in(password, text):
+    """True when ``password`` shows in ``text``: anywhere when it has 4 characters or more; a shorter one as a
+    whole token (not inside a longer run of letters and digits). Inside a word, 3 characters or fewer turn up by
+    chance in any output ("abc" in "abcd"), so a scan there would fail clean runs; the tests of a short password
+    glued to a word assert on that message itself. A test's short password must not be an ordinary token of
+    Ansible's output ("ok", "0"): mixed case and digits, such as "Q7z"."""
+    if len(password) >= 4:
+        return password in text
+    return re.search(r"(?<![A-Za-z0-9])%s(?![A-Za-z0-9])" % re.escape(password), text) is not None
+
+
 def secrets_seen(simulator, run):
     """What kinds of secret appear in a run's output or task results: the passwords the simulator received
-    (logins, creates, updates), the admin password, every token it issued, and any password hash."""
+    (logins, creates, updates; of any length, see password_in), the admin password, every token it issued,
+    and any password hash."""
     text = run.stdout + "\n" + json.dumps(run.results, default=str)
     found = []
     passwords = set([ADMIN_PASSWORD])
     for entry in run.log:
         body = entry.get("body")
-        if isinstance(body, dict) and isinstance(body.get("password"), str) and len(body["password"]) >= 4:
+        if isinstance(body, dict) and isinstance(body.get("password"), str) and body["password"]:
             passwords.add(body["password"])
-    if any(password in text for password in passwords):
+    if any(password_in(password, text) for password in passwords):
         found.append("a password")
     if any(token in text for token in list(simulator.tokens)):
         found.append("a token")

@@ -176,3 +176,10 @@ def test_the_plays_run_on_the_ansible_core_under_test(run_playbook):
     # The venv's directory, whatever symlink (the worktree's .venv) led to it.
     assert os.path.realpath(os.path.dirname(controller)) == os.path.realpath(bin_dir)
     assert os.path.realpath(os.path.dirname(module_python)) == os.path.realpath(bin_dir)
+
+
+def test_a_password_of_any_length_is_scanned_short_ones_as_whole_tokens():
+    from ansible_collections.testpress.lms.tests.harness.playbook import password_in
+    assert password_in('Q7z', 'msg: "Q7z"') and password_in('Q7z', 'login Q7z failed') and password_in('7', "['7']")
+    assert not password_in('Q7z', 'aQ7zb') and not password_in('ok', 'look, token')     # by chance inside words: no
+    assert password_in('Long-Pass-1', 'xxLong-Pass-1yy')

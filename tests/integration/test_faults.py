@@ -16,9 +16,9 @@ USERS = '/api/v2.5/admin/users/'
 LOGIN = '/api/v2.5/auth-token/'
 PASSWORD = 'Fault$Pass-2026'
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
-# Every 10th call throttled, with the Retry-After: 0 a proxy sends (each waits as a bare 429 does: 1 s, 2, ...);
+# Every 25th call throttled, with the Retry-After: 0 a proxy sends (each waits as a bare 429 does: 1 s, 2, ...);
 # every 7th a 503 that was not applied.
-FAULTS = {'throttle_every': 10, 'unavailable_every': 7, 'retry_after': 0}
+FAULTS = {'throttle_every': 25, 'unavailable_every': 7, 'retry_after': 0}
 # Wherever those fall, the first POST of the module's own kind meets a 503 too: a write whose outcome is unknown;
 # and the next one a 429 (a throttled write).
 OWN_POST = {

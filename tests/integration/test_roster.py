@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import shutil
 
 import pytest
@@ -190,8 +191,9 @@ def test_one_entry_the_server_rejects_fails_alone_and_a_fixed_rerun_converges(si
 
 def test_under_throttling_and_gateway_errors_100_students_converge_without_duplicates(simulator, run_playbook):
     students = [student(number) for number in range(100)]
-    # Every 10th call 429 with the Retry-After: 0 a proxy sends (each waits as a bare 429: 1 s, 2, ...).
-    simulator.faults.update(throttle_every=10, unavailable_every=7, retry_after=0)
+    # Every 40th call 429 with the Retry-After: 0 a proxy sends (each waits as a bare 429: 1 s, 2, ...,
+    # and lowers the rate, so the denser faults of a Retry-After the client skipped would take minutes).
+    simulator.faults.update(throttle_every=40, unavailable_every=7, retry_after=0)
     # 8 workers share the fault counter, so about 4 calls in 10 fail and a call can meet several faults in a
     # row: a bad night calls for more retries than the default 5.
     run = run_playbook([roster(students, max_retries=12)])
@@ -350,3 +352,22 @@ def test_without_a_password_the_api_makes_one_and_mails_it(simulator, run_playbo
     assert create['query'] == {'auto_generate_password': 'true', 'notify_credential': 'true'}
     assert 'password' not in create['body'] and simulator.notified == ['meena']
     assert run_playbook([task]).writes == []
+
+
+ECHOED_PASSWORDS = ['Q7z', 'pässwort-Ωmega "x"\\y', 'Cut-Me-Short-Secret-77']
+
+
+def test_entry_passwords_a_server_echoes_in_any_spelling_never_reach_failures(simulator, run_playbook):
+    simulator.inject(answer='echo', method='POST', path='/api/v2.5/admin/users/', times=None)
+    users = [student(number, password=password) for number, password in enumerate(ECHOED_PASSWORDS)]
+    run = run_playbook([roster(users)], expect_failure=True)          # the harness scans it too, every length
+    failures = run.result('roster')['failures']
+    assert sorted(failure['username'] for failure in failures) == ['student-000', 'student-001', 'student-002']
+    for failure, password in zip(sorted(failures, key=lambda failure: failure['username']), ECHOED_PASSWORDS):
+        message = failure['msg']
+        assert 'Unable to log in with provided credentials.' in message
+        for spelling in (password, ascii(password)[1:-1], password.encode('unicode_escape').decode('ascii'),
+                         re.escape(password), ''.join('\\' + char for char in password), password[:len(password) // 2]):
+            assert spelling not in message, (password, spelling)
+        assert 'x%sy' % password not in message
+    assert len(simulator.users) == 5                                       # nothing created

@@ -49,11 +49,11 @@ def _fault(status=None, retry_after=None, apply=False, delay=0.0, drop=False, an
 
 def _spellings(value):
     """A secret as a careless error page may print it: raw, JSON with and without ASCII escapes, repr, ascii(),
-    unicode_escape, re.escape, every character backslash-escaped, whitespace-collapsed and URL-encoded; and its
-    first half, cut by the server's own limit on a line ("..." after it)."""
+    unicode_escape, re.escape, every character backslash-escaped, whitespace-collapsed and URL-encoded; its
+    first half, cut by the server's own limit on a line ("..." after it); and glued to word characters."""
     return [value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value), ascii(value),
             value.encode("unicode_escape").decode("ascii"), re.escape(value), "".join("\\" + char for char in value),
-            " ".join(value.split()), quote_plus(value), value[:max(3, len(value) // 2)] + "..."]
+            " ".join(value.split()), quote_plus(value), value[:max(3, len(value) // 2)] + "...", "x%sy" % value]
 
 
 def _echo(request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, quote_plus
@@ -38,6 +39,12 @@ def echoes(secret):
         'JSON, upper-case escapes': json.dumps(secret)[1:-1].replace('\\u00e4', '\\u00E4').replace('\\u03a9', '\\u03A9'),
         'JSON twice': json.dumps(json.dumps(secret))[1:-1],
         'repr': repr(secret),
+        'ascii()': ascii(secret),
+        'ascii() of a dict': ascii({'password': secret}),
+        'unicode_escape': secret.encode('unicode_escape').decode('ascii'),
+        'unicode_escape, upper-case escapes': secret.encode('unicode_escape').decode('ascii').replace('\\xe4', '\\xE4'),
+        're.escape': re.escape(secret),
+        'every character backslash-escaped': ''.join('\\' + char for char in secret),
         'repr of a dict': repr({'password': secret}),
         'repr of bytes': repr(secret.encode('utf-8')),
         'whitespace collapsed': ' '.join(secret.split()),
@@ -78,6 +85,30 @@ def test_a_secret_is_masked_before_the_cut_so_no_start_of_it_is_left():
 ])
 def test_a_short_secret_is_masked_as_a_whole_token_only(secret, text, expected):
     assert scrub(text, [secret]) == expected
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('wrong password: xQ7zy', 'wrong password: %s' % MASK),
+    ('Q7z_account and Q7z', '%s and %s' % (MASK, MASK)),
+    ('{"password": "Q7z"} and aQ7z9', '{"password": "%s"} and %s' % (MASK, MASK)),
+    ('Unable to log in as admin', 'Unable to log in as admin'),
+])
+def test_a_secret_of_three_characters_is_masked_with_the_word_it_is_glued_to(text, expected):
+    assert scrub(text, ['Q7z']) == expected
+
+
+@pytest.mark.parametrize('echo', ['password: Hunter2-pro... (cut)', 'password: Hunter2-pro\u2026', 'password: Hunter2-pro',
+                                  'password: Hunter2-pro  \nnext line', 'password=Hunt...', 'password: Hunter2\\-pr...',
+                                  "password: 'Hunter2-pr"])
+def test_the_start_of_a_secret_that_the_server_cut_is_masked(echo):
+    scrubbed = scrub(echo, ['Hunter2-prod-secret'])
+    assert 'Hun' not in scrubbed and MASK in scrubbed
+
+
+@pytest.mark.parametrize('text', ["the login of 'admin' at 127.0.0.1", 'check api_username and api_password',
+                                  'Hunter is a name, not a cut'])
+def test_a_word_that_merely_starts_like_a_secret_is_left_alone(text):
+    assert scrub(text, ['admin-pass-123', 'word-1234', 'Hunter2-prod-secret']) == text
 
 
 def test_a_long_secret_is_masked_even_inside_words():

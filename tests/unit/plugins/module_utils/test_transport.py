@@ -8,7 +8,10 @@ show, ids are positive integers, and the endpoints the collection assumes fail i
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -175,3 +178,72 @@ def test_a_missing_user_is_not_taken_for_a_missing_listing(simulator, client):
     with pytest.raises(TestpressError) as caught:
         TestpressAPI(client).list_members('batches', 987654)
     assert caught.value.status == 404 and not isinstance(caught.value, AssumptionError)
+
+
+# ---------------------------------------------------------------- proxies of the environment
+
+
+class RecordingProxy:
+    """A proxy that records every request it is sent (and answers 502): what would cross it in clear text."""
+
+    def __init__(self):
+        seen = self.seen = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self):
+                seen.append((self.command, self.path, self.rfile.read(int(self.headers.get('Content-Length') or 0))))
+                self.send_response(502)
+                self.send_header('Content-Length', '0')
+                self.end_headers()
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_CONNECT = _any
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://proxy-user:proxy-secret@127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def proxy(monkeypatch):
+    recording = RecordingProxy()
+    for name in ('NO_PROXY', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    for name in ('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'HTTPS_PROXY', 'https_proxy'):
+        monkeypatch.setenv(name, recording.url)
+    yield recording
+    recording.close()
+
+
+def test_an_environment_proxy_never_carries_an_http_call_nor_its_password(simulator, proxy):
+    client = TestpressClient(simulator.url, username='admin', password=PASSWORD, max_retries=0)
+    assert client.get(USERS)['results']
+    assert client.post(USERS, {'username': 'via-no-proxy', 'password': 'Clear-Text-9'})['username'] == 'via-no-proxy'
+    assert proxy.seen == []                                   # neither the login nor the create crossed the proxy
+    assert [entry['method'] for entry in simulator.log] == ['POST', 'GET', 'POST']
+
+
+def test_a_proxy_that_fails_an_https_call_is_named_not_the_institute(proxy, monkeypatch):
+    closed = socket.socket()
+    closed.bind(('127.0.0.1', 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    monkeypatch.setenv('HTTPS_PROXY', 'http://user:proxy-secret@127.0.0.1:%d' % port)
+    monkeypatch.setenv('https_proxy', 'http://user:proxy-secret@127.0.0.1:%d' % port)
+    with Simulator(tls=True) as sim:
+        client = TestpressClient(sim.url, token='a-token-1234', validate_certs=False, max_retries=5)
+        with pytest.raises(TestpressError) as caught:
+            client.get(USERS)
+        assert sim.log == []
+    assert caught.value.message == ('connection failed: the proxy http://127.0.0.1:%d, which the environment names for '
+                                    'this URL (HTTPS_PROXY or ALL_PROXY), gave no connection to 127.0.0.1; check the '
+                                    'proxy, or add 127.0.0.1 to NO_PROXY (2 attempts)' % port)
+    assert 'proxy-secret' not in str(caught.value)
