@@ -21,6 +21,11 @@ extends_documentation_fragment:
   - testpress.lms.attributes
 options: {}
 attributes:
+  action:
+    description: Has an action plugin, which runs on the controller.
+    support: full
+    details:
+      - The action plugin runs the module and censors the display of its result.
   check_mode:
     support: full
     details:
@@ -30,8 +35,12 @@ attributes:
 notes:
   - O(api_username) and O(api_password) are required (directly or through their environment variables);
     O(api_token) alone is not enough, as there is nothing to log in with.
-  - The token is a secret that lets anyone act as the admin until it expires. Set C(no_log) on the task
-    (see the examples) so that it is never printed, and do not write it to files or logs.
+  - The token is a secret that lets anyone act as the admin until it expires. The module's action plugin censors
+    its result wherever Ansible shows one (the console at any verbosity, C(ANSIBLE_LOG_PATH), callbacks), as
+    C(no_log) does, while C(register) still receives the token. A failed login is shown as usual (its message holds
+    no secret).
+  - Setting C(no_log) on the task as well (see the examples) also hides its arguments. Never print the registered
+    variable, and do not write the token to files or logs.
   - When the token expires during a long play, later tasks fail with HTTP 401 unless they also have
     O(api_username) and O(api_password), in which case they log in again by themselves.
 seealso:
@@ -70,6 +79,7 @@ RETURN = r'''
 token:
   description:
     - The admin token (a JWT), for O(api_token) of later tasks. Keep it secret; see the notes.
+    - Only in the registered variable; every display of the result shows it censored.
   returned: success
   type: str
   sample: "<the token: a long string of base64 text, never to be printed>"

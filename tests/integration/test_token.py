@@ -77,12 +77,12 @@ def test_check_mode_logs_in_returns_the_token_and_writes_nothing(run_playbook, s
                     "testpress.lms.testpress_user": {"username": "tokcheck", "password": "tokcheck-pass"}}
     path = write_playbook(tmp_path, login_play(simulator), token_play(simulator, "Audit with the token", [would_create]))
 
-    # This test reads the token from the login result on purpose, so that result carries it.
-    run = run_playbook(path, check=True, env=NO_CREDENTIALS, scan_secrets=False)
+    run = run_playbook(path, check=True, env=NO_CREDENTIALS)
 
     login, created = run.results
-    assert login["changed"] is False and not login["failed"]
-    assert issued_tokens(simulator) == [login["token"]]
+    assert login["changed"] is False and not login["failed"] and "token" not in login
+    assert len(issued_tokens(simulator)) == 1
+    # The next task authenticated with the registered token alone (no credentials in its environment).
     assert created["changed"] is True and not created["failed"]
     assert run.writes == [] and simulator.user("tokcheck") is None
     assert len(logins(run)) == 1
@@ -136,3 +136,26 @@ def test_the_examples_log_in_once_and_a_rerun_changes_nothing(run_playbook, simu
     again = run_playbook(path, extra_vars=variables, env=NO_CREDENTIALS)
     assert again.writes == [] and not again.changed
     assert len(logins(again)) == 1
+
+
+@pytest.mark.core_matrix
+@pytest.mark.parametrize("verbosity", [1, 3])
+def test_the_token_is_never_printed_nor_logged_but_register_receives_it(run_playbook, simulator, tmp_path, verbosity):
+    # No no_log on the task: the module's action plugin censors its result as no_log does.
+    log_file = tmp_path / "ansible.log"
+    check = {"name": "The token reached register", "ansible.builtin.assert": {"that": ["login.token | length > 20"],
+                                                                              "quiet": True}}
+    use = {"name": "Read john with it", "testpress.lms.testpress_user_info": {"username": "john"}}
+    path = write_playbook(tmp_path, play("Log in", login_play(simulator)["tasks"] + [check]),
+                          token_play(simulator, "Use the token", [use]))
+
+    run = run_playbook(path, env=dict(NO_CREDENTIALS, ANSIBLE_LOG_PATH=log_file), verbosity=verbosity)
+
+    (token,) = issued_tokens(simulator)
+    login = run.result("Log in once")
+    assert login["censored"].startswith("the output has been hidden") and "token" not in login
+    assert token not in run.stdout and token not in log_file.read_text()
+    assert "Log in once" in log_file.read_text()                       # the log was written
+    assert not run.result("The token reached register")["failed"]
+    assert run.result("Read john with it")["users"][0]["username"] == "john"
+    assert len(logins(run)) == 1
