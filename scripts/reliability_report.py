@@ -152,6 +152,9 @@ SECURITY_ROWS = (
     ('testpress_token without no_log, at -v and -vvv, with ANSIBLE_LOG_PATH (ansible-core 2.16, 2.19, 2.21)',
      'token never printed nor logged; register has it',
      r'test_token\.py::test_the_token_is_never_printed'),
+    ('A server answering 200 to a PUT without acting (testpress_user, the roster)', 'a failure of that account, not updated',
+     r'test_user\.py::test_an_update_the_api_acknowledges|test_roster\.py::test_an_update_acknowledged'
+     r'|test_users\.py::test_a_put_answer_is_compared'),
     ('An unpinned base image', 'pinned by version', r'test_ee\.py::test_the_build_file_names_a_maintained_base_image'),
     ('A run killed in every process (main, workers, module) mid-write, then rerun; a test leaving a process behind',
      'converged, none left', r'test_crash_resume\.py::|test_processes\.py::'),

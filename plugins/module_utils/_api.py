@@ -94,8 +94,9 @@ class TestpressAPI:
             params['notify_credential'] = 'true'
         return self.client.request_object('POST', USERS_PATH, params=params or None, body=body)
 
-    def update_user(self, user_id, body):
-        return self.client.request_object('PUT', _user_path(user_id), body=body)
+    def update_user(self, user_id, body, check=None):
+        """The PUT of ``body``; its answer is the record as stored, which ``check(answer)`` may find wanting."""
+        return self.client.request_object('PUT', _user_path(user_id), body=body, check=check)
 
     def delete_user(self, user_id):
         self.client.delete('%s%d/' % (DELETE_USERS_PATH, _id(user_id)))

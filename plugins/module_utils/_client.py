@@ -164,9 +164,11 @@ class TestpressClient:
         """One call; ``path`` starts with ``/api/``. Returns the decoded JSON, or None for an empty answer."""
         return self._request(method, path, params=params, body=body)
 
-    def request_object(self, method, path, params=None, body=None):
-        """One call whose answer must be a JSON object (one record); anything else is a TestpressError."""
-        return self._request(method, path, params=params, body=body, check=_not_an_object)
+    def request_object(self, method, path, params=None, body=None, check=None):
+        """One call whose answer must be a JSON object (one record); anything else is a TestpressError, and so is
+        an object of which ``check(answer)`` says what is wrong (a write acknowledged but not applied)."""
+        return self._request(method, path, params=params, body=body,
+                             check=lambda answer: _not_an_object(answer) or (check(answer) if check else None))
 
     def _request(self, method, path, params=None, body=None, check=None):
         if self.read_only and method != 'GET':

@@ -128,6 +128,28 @@ def api_body(desired, options, current=None):
     return body
 
 
+def not_applied(body, username):
+    """A check of a PUT's answer (the record as stored): what the API acknowledged but did not apply, or None.
+
+    Each field the body set is compared, normalised by its kind, with the answer's; a field the answer does not
+    carry cannot be told and is not counted. Values are not named: they may be personal.
+    """
+    def check(answer):
+        missed = [field.option for field in USER_FIELDS if field.api_name in body and field.api_name in answer
+                  and not field.kind.same(field.read(answer), field.read(body))]
+        if not missed:
+            return None
+        return ("the API accepted the update of '%s' but did not apply it: its answer holds another %s than was sent. "
+                'The account is not as the task declares: run the task again, and if this persists, check the account '
+                'on the institute' % (username, ', '.join(missed)))
+    return check
+
+
+def update_account(api, user_id, body):
+    """The PUT of ``body`` to an account, verified by its answer for free (``not_applied``)."""
+    return api.update_user(user_id, body, check=not_applied(body, body.get('username')))
+
+
 def find_account(api, username=None, user_id=None):
     """The user record named by exact username or by id, or None when there is no such account."""
     if user_id is None:
@@ -203,10 +225,10 @@ class UserPlan:
             _current, options, body = profile_update(self.spec, created)
             if options:
                 body['username'] = self.spec.username
-                created = api.update_user(created['id'], body)
+                created = update_account(api, created['id'], body)
             return public_user(created)
         if self.action == 'update':
-            return public_user(api.update_user(self.record['id'], self.body))
+            return public_user(update_account(api, self.record['id'], self.body))
         if self.action == 'delete':
             try:
                 api.delete_user(self.record['id'])

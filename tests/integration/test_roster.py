@@ -371,3 +371,20 @@ def test_entry_passwords_a_server_echoes_in_any_spelling_never_reach_failures(si
             assert spelling not in message, (password, spelling)
         assert 'x%sy' % password not in message
     assert len(simulator.users) == 5                                       # nothing created
+
+
+def test_an_update_acknowledged_but_not_applied_is_a_failure_of_that_account_only(simulator, run_playbook):
+    users = [student(number) for number in range(3)]
+    run_playbook([roster(users)])
+    ignored = simulator.user('student-001')
+    simulator.inject(answer='ignore', method='PUT', path='%s%d/' % (USERS, ignored['id']))
+    changed = [dict(entry, city='Madurai') for entry in users]
+    run = run_playbook([roster(changed)], expect_failure=True)
+    result = run.result('roster')
+    assert result['summary']['updated'] == 2 and result['summary']['failed'] == 1
+    (failure,) = result['failures']
+    assert failure['username'] == 'student-001' and failure['action'] == 'update'
+    assert failure['msg'].startswith("PUT %s%d/: 200 the API accepted the update of 'student-001' but did not apply it: "
+                                     'its answer holds another city than was sent.' % (USERS, ignored['id']))
+    assert [simulator.user(entry['username'])['city'] for entry in users] == ['Madurai', 'Chennai', 'Madurai']
+    assert [entry['method'] for entry in run.writes] == ['PUT'] * 3

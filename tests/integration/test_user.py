@@ -106,6 +106,20 @@ def test_one_changed_field_is_one_put_with_username_and_that_field_and_only_john
     assert simulator.user('johnny') == before['johnny'] and simulator.user('jdoe') == before['jdoe']
 
 
+def test_an_update_the_api_acknowledges_but_does_not_apply_is_a_failure(simulator, run_playbook):
+    john = simulator.user('john')
+    simulator.inject(answer='ignore', method='PUT', path='%s%d/' % (USERS, john['id']))
+    run = run_playbook([user_task(username='john', city='Madurai', custom_fields={'Roll Number': 'R-9'})],
+                       expect_failure=True)
+    assert run.result('user')['msg'] == (
+        "PUT %s%d/: 200 the API accepted the update of 'john' but did not apply it: its answer holds another city, "
+        'custom_fields than was sent. The account is not as the task declares: run the task again, and if this '
+        'persists, check the account on the institute' % (USERS, john['id']))
+    assert simulator.user('john')['city'] == john['city']
+    assert [entry['fault'] for entry in run.log if entry.get('fault')] == ['ignore']
+    assert run_playbook([user_task(username='john', city='Madurai')]).result('user')['changed'] is True  # then applied
+
+
 def test_active_blocked_and_custom_fields_converge(simulator, run_playbook):
     run_playbook([asha()])
     task = asha(is_active=False, is_blocked=True, custom_fields={'ROLL NUMBER': '2026-042', 'Parent Phone': '9888'})

@@ -181,3 +181,19 @@ def test_update_only_fields_stay_out_of_the_create_body():
 def test_a_state_name_as_the_api_reads_it_back_is_accepted_as_its_code():
     assert users.desired_profile({'state_code': 'Tamil Nadu'}) == {'state_code': 'IN-TN'}
     assert users.desired_profile({'state_code': 'orissa'}) == {'state_code': 'IN-OD'}
+
+
+def test_a_put_answer_is_compared_normalised_so_a_stored_write_is_never_taken_for_a_lost_one():
+    body = {'username': 'asha', 'state': 'IN-TN', 'birth_date': '12/04/2007', 'email': 'Asha@Example.com', 'is_active': False,
+            'first_name': 'Asha', 'custom_fields': {'Roll Number': '7', 'House': 'Red'}}
+    stored = {'username': 'asha', 'state': 'Tamil Nadu', 'state_code': 'IN-TN', 'birth_date': '2007-04-12',
+              'email': 'asha@example.com', 'is_active': 'false', 'first_name': 'Asha',
+              'custom_fields': {'roll number': '7', 'House': 'Red', 'Other': 'x'}}
+    assert users.not_applied(body, 'asha')(stored) is None
+    # A field the answer does not carry cannot be told: not counted.
+    assert users.not_applied(body, 'asha')({'username': 'asha'}) is None
+    ignored = dict(stored, first_name='Old', custom_fields={'House': 'Blue'}, is_active=True)
+    assert users.not_applied(body, 'asha')(ignored) == (
+        "the API accepted the update of 'asha' but did not apply it: its answer holds another first_name, is_active, "
+        'custom_fields than was sent. The account is not as the task declares: run the task again, and if this '
+        'persists, check the account on the institute')
