@@ -33,6 +33,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._pace import Pace, T
 from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
 from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, summarise_body
 from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, size_in_words, summarise_body
+from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, scrub_server_text, size_in_words, summarise_body
 
 try:
     import requests
@@ -364,8 +365,8 @@ class TestpressClient:
             # No answer of the API nests more than a few levels: this one cannot be read, nor summarised.
             raise self._error(call.method, call.path, status, 'the answer is JSON nested too deep to read (%s): not read'
                               % size_in_words(len(content)), call.body) from None
-        said = (error_message(answer) if is_json else
-                summarise_body(content, response.headers.get('Content-Type'), self._secrets_of(call.body), complete))
+        said = scrub_server_text(error_message(answer) if is_json else summarise_body(
+            content, response.headers.get('Content-Type'), self._secrets_of(call.body), complete), self._secrets_of(call.body))
         if call.path == LOGIN_PATH and status in (400, 401, 403):
             raise self._error(call.method, call.path, status, "the login of '%s' at %s was refused (%s): check api_username "
                               'and api_password' % (self._username, self.host, said), call.body)

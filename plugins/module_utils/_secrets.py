@@ -8,7 +8,7 @@
 as is, JSON-escaped (with and without ASCII escapes, and twice), ``repr``, ``ascii()``, ``unicode_escape``,
 ``re.escape``, every character backslash-escaped, HTML-escaped, URL-encoded (``quote`` and ``quote_plus``),
 with its whitespace collapsed; and the start of a spelling that the server itself cut (before ``...`` or
-``…``, or at the end of a line). Scrub first, then cut (``scrub_and_cut``), so a cut never leaves the start
+``…``; in a server's own text, ``scrub_server_text``, at the end of a line too). Scrub first, then cut (``scrub_and_cut``), so a cut never leaves the start
 of a secret behind; a cut that falls at the start of a spelling masks it. ``scrub_all`` does the same
 through a result (dicts, lists).
 
@@ -92,10 +92,12 @@ def _compiled(secret):
     return whole, () if len(secret) < SUBSTRING_LENGTH else tuple(forms)
 
 
-def _cut_ends(text):
-    """Where a server may have cut a text short: before each cut mark (``marked``), and at each line's end."""
+def _cut_ends(text, line_ends):
+    """Where a server may have cut a text short: before each cut mark (``marked``), and, with ``line_ends``, at
+    each line's end (the end of the server's own text)."""
     for match in _CUT_ENDS.finditer(text):
-        yield match.start(), match.group(1) is not None
+        if match.group(1) is not None or line_ends:
+            yield match.start(), match.group(1) is not None
 
 
 def _starts_a_word(text, begin):
@@ -103,10 +105,10 @@ def _starts_a_word(text, begin):
     return begin == 0 or not (_WORD.match(text[begin]) and _WORD.match(text[begin - 1]))
 
 
-def _mask_cut_starts(text, forms):
+def _mask_cut_starts(text, forms, line_ends):
     """``text`` with the start of a spelling (PREFIX_LENGTH or more of its characters) masked where a server cut
-    it: before a cut mark, or at the end of a line (not inside a word there)."""
-    for end, marked in sorted(_cut_ends(text), reverse=True):
+    it: before a cut mark, or (``line_ends``) at the end of a line, not inside a word there."""
+    for end, marked in sorted(_cut_ends(text, line_ends), reverse=True):
         for length in range(min(end, max(len(form) for form in forms) - 1), PREFIX_LENGTH - 1, -1):
             start = text[end - length:end]
             if any(len(form) > length and form.startswith(start) for form in forms) and (marked or _starts_a_word(text, end - length)):
@@ -115,17 +117,24 @@ def _mask_cut_starts(text, forms):
     return text
 
 
-def scrub(text, secrets):
-    """``text`` with every spelling of every secret of ``secrets``, and the start of one the server cut, replaced
-    by ********."""
+def scrub(text, secrets, line_ends=False):
+    """``text`` with every spelling of every secret of ``secrets``, and the start of one cut short before ``...``
+    or ``…``, replaced by ********. ``line_ends``: ``text`` is a server's own (``scrub_server_text``)."""
     if not isinstance(text, str) or not text:
         return text
     for secret in _longest_first(secrets):
         whole, forms = _compiled(secret)
         text = whole.sub(MASK, text)
         if forms:
-            text = _mask_cut_starts(text, forms)
+            text = _mask_cut_starts(text, forms, line_ends)
     return text
+
+
+def scrub_server_text(text, secrets):
+    """A server's own message scrubbed as ``scrub`` does, and the start of a secret at the end of one of its lines
+    masked too: where a server cut its message, nothing marks the cut. Only a server's text: the end of a message
+    of ours ("... has expired") is no cut, whatever a secret starts with."""
+    return scrub(text, secrets, line_ends=True)
 
 
 def _longest_first(secrets):

@@ -23,6 +23,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._secrets import (
     scrub,
     scrub_all,
     scrub_and_cut,
+    scrub_server_text,
     spellings,
     summarise_body,
 )
@@ -101,14 +102,21 @@ def test_a_secret_of_three_characters_is_masked_with_the_word_it_is_glued_to(tex
                                   'password: Hunter2-pro  \nnext line', 'password=Hunt...', 'password: Hunter2\\-pr...',
                                   "password: 'Hunter2-pr"])
 def test_the_start_of_a_secret_that_the_server_cut_is_masked(echo):
-    scrubbed = scrub(echo, ['Hunter2-prod-secret'])
+    scrubbed = scrub_server_text(echo, ['Hunter2-prod-secret'])
     assert 'Hun' not in scrubbed and MASK in scrubbed
+    if '...' in echo or '\u2026' in echo:                     # marked: in any text
+        assert 'Hun' not in scrub(echo, ['Hunter2-prod-secret'])
+
+
+def test_the_end_of_a_message_of_ours_is_no_cut_whatever_a_secret_starts_with():
+    assert scrub('the token is invalid or has expired', ['expired-token-99']) == 'the token is invalid or has expired'
+    assert scrub_server_text('Signature has expired', ['expired-token-99']) == 'Signature has %s' % MASK
 
 
 @pytest.mark.parametrize('text', ["the login of 'admin' at 127.0.0.1", 'check api_username and api_password',
                                   'Hunter is a name, not a cut'])
 def test_a_word_that_merely_starts_like_a_secret_is_left_alone(text):
-    assert scrub(text, ['admin-pass-123', 'word-1234', 'Hunter2-prod-secret']) == text
+    assert scrub_server_text(text, ['admin-pass-123', 'word-1234', 'Hunter2-prod-secret']) == text
 
 
 def test_a_long_secret_is_masked_even_inside_words():
