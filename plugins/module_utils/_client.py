@@ -31,9 +31,13 @@ from ansible_collections.testpress.lms.plugins.module_utils._parallel import in_
 from ansible_collections.testpress.lms.plugins.module_utils._pages import kind_of, not_a_page, page_count, page_key, page_limit, page_urls, query_of
 from ansible_collections.testpress.lms.plugins.module_utils._pace import Pace, ThrottledTooLong, Ticket, retry_after_seconds
 from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
-from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, summarise_body
-from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, size_in_words, summarise_body
-from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub_and_cut, scrub_server_text, size_in_words, summarise_body
+from ansible_collections.testpress.lms.plugins.module_utils._secrets import (
+    error_message,
+    scrub_and_cut,
+    scrub_server_text,
+    size_in_words,
+    summarise_body,
+)
 
 try:
     import requests
@@ -82,26 +86,6 @@ def _not_an_object(answer):
 
 def _not_a_token(answer):
     return None if isinstance(answer, dict) and isinstance(answer.get('token'), str) and answer['token'] else 'the answer carried no token'
-
-
-def error_message(payload):
-    """Flatten a Django REST framework error body into one line.
-
-    ``{"detail": "..."}`` gives the detail; ``{"field": ["msg", ...]}`` gives ``field: msg``.
-    """
-    if isinstance(payload, dict):
-        if 'detail' in payload and len(payload) == 1:
-            return str(payload['detail'])
-        parts = []
-        for field, messages in payload.items():
-            if not isinstance(messages, list):
-                messages = [messages]
-            text_of = ' '.join(str(message) for message in messages)
-            parts.append(text_of if field in ('detail', 'non_field_errors') else '%s: %s' % (field, text_of))
-        return '; '.join(parts) or 'no message'
-    if isinstance(payload, list):
-        return '; '.join(str(item) for item in payload) or 'no message'
-    return 'no message' if payload is None else str(payload)
 
 
 class _Call:
@@ -198,10 +182,9 @@ class TestpressClient:
 
         Only the query of a ``next`` link is used, on ``path`` and our base URL: a proxy in front of
         Django builds links from its own view, and a link to another host must never get the token.
-        A link back to a page already read, or more pages than ``page_limit`` allows, is an error.
-        ``progress`` (a ``_progress`` reporter) is told the pages, once the first gives their number, and each read.
         A link back to a page already read, or more pages than ``page_limit`` allows, is an error; a list
         that gives no ``count`` ends at its first empty page (``list_ends``).
+        ``progress`` (a ``_progress`` reporter) is told the pages, once the first gives their number, and each read.
         """
         path = _with_slash(path)
 

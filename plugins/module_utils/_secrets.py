@@ -17,8 +17,9 @@ A secret of at least ``SUBSTRING_LENGTH`` characters is masked wherever it occur
 one-character password still is one) is masked where it stands as a whole token or quoted value, not
 inside words: masking every word holding an ``a`` would wreck the message and tell the secret anyway.
 
-``summarise_body`` describes an answer that is not the API's JSON (status aside): its content type, size
-and an HTML page's title (scrubbed), never its text.
+``error_message`` flattens the API's own JSON error into one line; ``summarise_body`` describes an answer that
+is not the API's JSON (status aside): its content type, size and an HTML page's title (scrubbed), never its
+text.
 
 Pure: no HTTP, no Ansible.
 """
@@ -168,6 +169,26 @@ def scrub_all(value, secrets):
     if isinstance(value, (list, tuple)):
         return type(value)(scrub_all(item, secrets) for item in value)
     return value
+
+
+def error_message(payload):
+    """Flatten a Django REST framework error body into one line.
+
+    ``{"detail": "..."}`` gives the detail; ``{"field": ["msg", ...]}`` gives ``field: msg``.
+    """
+    if isinstance(payload, dict):
+        if 'detail' in payload and len(payload) == 1:
+            return str(payload['detail'])
+        parts = []
+        for field, messages in payload.items():
+            if not isinstance(messages, list):
+                messages = [messages]
+            text_of = ' '.join(str(message) for message in messages)
+            parts.append(text_of if field in ('detail', 'non_field_errors') else '%s: %s' % (field, text_of))
+        return '; '.join(parts) or 'no message'
+    if isinstance(payload, list):
+        return '; '.join(str(item) for item in payload) or 'no message'
+    return 'no message' if payload is None else str(payload)
 
 
 def size_in_words(length):

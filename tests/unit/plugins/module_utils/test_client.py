@@ -15,8 +15,9 @@ import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils import _pages
 from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI
-from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressClient, error_message
+from ansible_collections.testpress.lms.plugins.module_utils._client import TestpressClient
 from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError, TokenRejected, UntrustedCertificate
+from ansible_collections.testpress.lms.plugins.module_utils._secrets import error_message
 from ansible_collections.testpress.lms.tests.simulator import Simulator
 
 USERS = '/api/v2.5/admin/users/'
