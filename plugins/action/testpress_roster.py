@@ -14,12 +14,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ansible.errors import AnsibleActionFail, AnsibleError
-
 from ansible_collections.testpress.lms.plugins.module_utils._entry import problems_message
 from ansible_collections.testpress.lms.plugins.module_utils._module import connection_argument_spec
 from ansible_collections.testpress.lms.plugins.plugin_utils._module_action import ModuleAction
-from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFile, RosterFileError, read_roster
+from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFile
 
 # The options a check of the names needs: the entries and how they are planned, never a file the task writes
 # (a plan, a journal, a backup) nor a sweep of unlisted accounts.
@@ -47,23 +45,10 @@ class ActionModule(ModuleAction):
     PROGRESS = True
 
     def run_with(self, args, task_vars):
-        src = args.pop('src', None)
-        if src is not None:
-            if args.get('users') is not None:
-                raise AnsibleActionFail('src and users are mutually exclusive: give the roster as a file (src) '
-                                        'or as a list (users), not both')
-            src = str(src)
-            try:
-                path = self._find_needle('files', src)
-            except AnsibleError as err:
-                raise AnsibleActionFail('src: the roster file %s is not found (%s)' % (src, err.message)) from None
-            try:
-                roster = read_roster(path, src)
-            except RosterFileError as err:
-                raise AnsibleActionFail(str(err)) from None
-        elif isinstance(args.get('users'), list):
+        roster = self.roster_of_src(args)
+        if roster is None and isinstance(args.get('users'), list):
             roster = RosterFile(None, list(args['users']))
-        else:
+        if roster is None:
             return self.run_module(args, task_vars)
         if roster.check().problems:
             return self._refused(args, task_vars, roster)
@@ -71,12 +56,7 @@ class ActionModule(ModuleAction):
         result = self.run_module(args, task_vars)
         if isinstance(result.get('msg'), str) and roster.name is not None:
             retold(result, roster.name_entries(result['msg']))
-        module_args = (result.get('invocation') or {}).get('module_args')
-        if isinstance(module_args, dict) and roster.name is not None:
-            # Report the task's src, not the thousands of entries it may hold.
-            module_args.pop('users', None)
-            module_args['src'] = roster.name
-        return result
+        return self.report_src(result, roster)
 
     def _refused(self, args, task_vars, roster):
         """The failure of a roster with problems: those found here, and those the module finds in the other entries

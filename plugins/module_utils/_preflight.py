@@ -7,13 +7,13 @@
 Each check confirms assumptions that ``docs/api-behaviour.md`` names it for, and reports
 ``{name, ok, detail, affects, needed_by_roster}``: ``affects`` says which features a failure breaks, and
 ``needed_by_roster`` whether ``testpress_roster`` relies on it. ``Preflight`` makes the reads (some twenty,
-whatever the institute's size) and has ``_assumptions`` judge each answer; ``estimate_times`` turns the
-latency of a read into the time of an audit and an apply of the institute's size.
+whatever the institute's size) and has ``_assumptions`` judge each answer; ``_estimate`` turns the latency of
+a read into the time of an audit and an apply of the institute's size or, given a roster, of that roster (the
+user list then read whole, as the roster reads it, to know which of its accounts exist).
 """
 
 from __future__ import annotations
 
-import math
 import statistics
 import time
 
@@ -33,9 +33,11 @@ from ansible_collections.testpress.lms.plugins.module_utils._assumptions import 
     where,
 )
 from ansible_collections.testpress.lms.plugins.module_utils._api import USERS_PATH, TestpressAPI
+from ansible_collections.testpress.lms.plugins.module_utils._entry import RosterError, validate_entries
 from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._estimate import estimate_roster, estimate_times
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
-from ansible_collections.testpress.lms.plugins.module_utils._roster import checked_concurrency
+from ansible_collections.testpress.lms.plugins.module_utils._roster import checked_concurrency, login_accounts, read_accounts
 
 EVERY_MODULE = 'every module'
 # name: (the features a failure affects, whether testpress_roster needs the check to pass), in the order run.
@@ -70,26 +72,6 @@ FAILED = object()
 def check(name, ok, detail):
     affects, needed = CHECKS[name]
     return {'name': name, 'ok': bool(ok), 'detail': detail, 'affects': list(affects), 'needed_by_roster': needed}
-
-
-def estimate_times(users, per_page, latency, concurrency, parallel=True, rate_limit=None):
-    """Calls and seconds of an audit and an apply of ``users`` accounts, from the ``latency`` of one read.
-
-    audit: the login, the user list (its first page, then the others ``concurrency`` at a time, or one
-    after another) and one courses read per account. apply: the audit plus one write per account,
-    taken to cost a read. With ``rate_limit`` (calls/s), no faster than it allows.
-    """
-    pages = max(1, math.ceil(users / max(1, per_page)))
-    per_account = users * latency / concurrency
-    audit_calls = 1 + pages + users
-    audit = latency * 2 + (pages - 1) * latency / (concurrency if parallel else 1) + per_account
-    apply_calls = audit_calls + users
-    applied = audit + per_account
-    if rate_limit:
-        audit, applied = max(audit, audit_calls / rate_limit), max(applied, apply_calls / rate_limit)
-    return {'users': users, 'pages': pages, 'concurrency': concurrency, 'read_latency_ms': round(latency * 1000, 2),
-            'audit_calls': audit_calls, 'audit_seconds': round(audit, 3),
-            'apply_calls': apply_calls, 'apply_seconds': round(applied, 3)}
 
 
 # ---------------------------------------------------------------- reading the institute
@@ -249,20 +231,33 @@ class Preflight:
         self.latency = statistics.median(samples)
         self.add('latency', True, 'a read takes %.1f ms (the median of %d)' % (self.latency * 1000, len(samples)))
 
-    def estimate(self, concurrency, rate_limit=None):
+    def estimate(self, concurrency, rate_limit=None, entries=None):
+        """Of the institute's size, or of the roster's ``entries`` (``validate_entries``) when given."""
         if self.facts is None or self.latency is None:
             return {}
-        return estimate_times(self.facts['users'], self.facts['per_page'], self.latency, concurrency,
-                              self.facts['parallel'], rate_limit)
+        if entries is None:
+            return estimate_times(self.facts['users'], self.facts['per_page'], self.latency, concurrency,
+                                  self.facts['parallel'], rate_limit)
+        params = self.params
+        options = {'unlisted_users': params['unlisted_users'], 'update_password': params['update_password'],
+                   'protected': set(params['protected_users'] or []) | login_accounts(params)}
+        return estimate_roster(entries, read_accounts(self.api, concurrency), self.facts, self.latency, concurrency,
+                               options, rate_limit)
 
 
 def run_preflight(module):
-    """``testpress_api_info``: every check, and the estimate; reads only, so the same in check mode."""
+    """``testpress_api_info``: every check, and the estimate; reads only, so the same in check mode. Given a
+    roster, its entries are checked as the roster checks them before anything is read."""
     params = module.params
     concurrency = checked_concurrency(params['concurrency'])
+    entries = None
+    if params.get('users') is not None:
+        entries, problems = validate_entries(params['users'], params['update_password'])
+        if problems:
+            raise RosterError(problems)
     api = module.api
     # Every check is a read, in check mode or not: the client refuses any write (the login is no write).
     api.client.read_only = True
     preflight = Preflight(api, params)
     checks = preflight.run()
-    module.exit(False, checks=checks, estimate=preflight.estimate(concurrency, params.get('rate_limit')))
+    module.exit(False, checks=checks, estimate=preflight.estimate(concurrency, params.get('rate_limit'), entries))

@@ -30,6 +30,11 @@ description:
     course title finds that exact item. C(latency) - how long a read takes.
   - From the size of the user list and the latency, RV(estimate) gives the expected time of an audit and of an
     apply of the institute's size at O(concurrency).
+  - Given the roster a M(testpress.lms.testpress_roster) task will apply (O(users) or O(src)) and the options that
+    task runs with, RV(estimate) is of that roster instead, counted from what it manages (the accounts it creates,
+    deletes or sweeps, the batches with O(testpress.lms.testpress_roster#module:users[].expires) and the courses it
+    reads, the names it looks up); the user list is then read whole, as the roster reads it, to know which of its
+    accounts exist. C(docs/api-behaviour.md), section "The estimate", says how it counts.
   - A check that fails does not fail the task; the task fails only when it cannot run (bad options). See
     C(playbooks/preflight.yml) for a play that prints the checks as a table and fails when a check the roster needs
     fails.
@@ -44,6 +49,12 @@ attributes:
       - The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+  action:
+    description: Has an action plugin, which runs on the controller.
+    support: full
+    details:
+      - The action plugin reads O(src) on the controller, as M(testpress.lms.testpress_roster) reads it, and keeps the
+        entries' passwords there.
 options:
   username:
     description:
@@ -57,6 +68,38 @@ options:
       - The checks themselves send one request at a time.
     type: int
     default: 8
+  users:
+    description:
+      - The roster to estimate, as M(testpress.lms.testpress_roster)'s
+        O(testpress.lms.testpress_roster#module:users) gives it; checked by the same rules, and the task fails
+        naming each bad entry. Passwords never leave the controller.
+      - Mutually exclusive with O(src).
+    type: list
+    elements: dict
+  src:
+    description:
+      - The roster file to estimate, as M(testpress.lms.testpress_roster)'s
+        O(testpress.lms.testpress_roster#module:src) names it (YAML, JSON or CSV on the controller).
+    type: str
+  unlisted_users:
+    description:
+      - The O(testpress.lms.testpress_roster#module:unlisted_users) the roster task runs with; V(deactivate) and
+        V(delete) count a write for each account it would sweep.
+    type: str
+    choices: [ignore, deactivate, delete]
+    default: ignore
+  protected_users:
+    description: The O(testpress.lms.testpress_roster#module:protected_users) the roster task runs with.
+    type: list
+    elements: str
+    default: []
+  update_password:
+    description:
+      - The O(testpress.lms.testpress_roster#module:update_password) the roster task runs with; V(always) counts an
+        update of every existing account whose entry has a password.
+    type: str
+    choices: [on_create, always]
+    default: on_create
 notes:
   - Only C(GET) requests are sent, besides the login (C(POST /api/v2.5/auth-token/)) when O(api_token) is not
     given. Some twenty requests in all, whatever the size of the institute.
@@ -84,6 +127,22 @@ EXAMPLES = r'''
   ansible.builtin.assert:
     that: preflight.checks | rejectattr('ok') | selectattr('needed_by_roster') | list | length == 0
     fail_msg: "{{ preflight.checks | rejectattr('ok') | map(attribute='name') | join(', ') }} failed"
+
+- name: Estimate the roster the next task applies (src names a roster file instead)
+  testpress.lms.testpress_api_info:
+    users:
+      - username: asha
+        batches: [Morning Batch]
+        courses: [Physics]
+        expires: "2031-03-31"
+      - username: ravi
+        state: absent
+    unlisted_users: ignore
+  register: roster_preflight
+
+- name: Say what the roster costs
+  ansible.builtin.debug:
+    msg: "apply: {{ roster_preflight.estimate.apply_calls }} calls, about {{ roster_preflight.estimate.apply_seconds }} s"
 
 - name: Say how long an audit of this institute takes
   ansible.builtin.debug:
@@ -174,6 +233,14 @@ estimate:
       description: The expected time of the apply's calls, in seconds.
       type: float
       sample: 54.9
+    roster:
+      description:
+        - Given a roster, what the estimate counted of it. An update of an existing account is counted only with
+          O(update_password=always); each other account the audit finds different adds one to three writes.
+      returned: when O(users) or O(src) is given
+      type: dict
+      sample: {entries: 2000, creates: 1500, existing: 500, deletes: 0, swept: 0, password_updates: 0,
+               listing_reads: 1000, name_searches: 12, writes: 3000}
 '''
 
 from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
@@ -184,8 +251,13 @@ def main():
     argument_spec = dict(
         username=dict(type='str'),
         concurrency=dict(type='int', default=8),
+        users=dict(type='list', elements='dict'),
+        src=dict(type='str'),
+        unlisted_users=dict(type='str', choices=['ignore', 'deactivate', 'delete'], default='ignore'),
+        protected_users=dict(type='list', elements='str', default=[]),
+        update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
     )
-    TestpressModule(argument_spec).run(run_preflight)
+    TestpressModule(argument_spec, mutually_exclusive=[('users', 'src')]).run(run_preflight)
 
 
 if __name__ == '__main__':

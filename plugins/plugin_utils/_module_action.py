@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.testpress.lms.plugins.module_utils._progress import STATUS_FILE
 from ansible_collections.testpress.lms.plugins.plugin_utils._progress import ProgressWatch
+from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFileError, read_roster
 
 display = Display()
 
@@ -39,6 +41,34 @@ class ModuleAction(ActionBase):
 
     def run_with(self, args, task_vars):
         raise NotImplementedError
+
+    def roster_of_src(self, args):
+        """The roster file ``src`` names (taken out of ``args``), found as ``template``'s ``src`` is and read here
+        (``_roster_files``); None without ``src``."""
+        src = args.pop('src', None)
+        if src is None:
+            return None
+        if args.get('users') is not None:
+            raise AnsibleActionFail('src and users are mutually exclusive: give the roster as a file (src) '
+                                    'or as a list (users), not both')
+        src = str(src)
+        try:
+            path = self._find_needle('files', src)
+        except AnsibleError as err:
+            raise AnsibleActionFail('src: the roster file %s is not found (%s)' % (src, err.message)) from None
+        try:
+            return read_roster(path, src)
+        except RosterFileError as err:
+            raise AnsibleActionFail(str(err)) from None
+
+    @staticmethod
+    def report_src(result, roster):
+        """The task's ``src`` in the invocation the result reports, not the thousands of entries it may hold."""
+        module_args = (result.get('invocation') or {}).get('module_args')
+        if isinstance(module_args, dict) and roster is not None and roster.name is not None:
+            module_args.pop('users', None)
+            module_args['src'] = roster.name
+        return result
 
     def run_module(self, args, task_vars):
         wrap_async = self._task.async_val and not self._connection.has_native_async

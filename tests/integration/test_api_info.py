@@ -6,7 +6,10 @@ writes; a listing switched off fails its check by name, says what it affects, an
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import yaml
 
 MODULE = 'testpress.lms.testpress_api_info'
 PLAYBOOK = 'playbooks/preflight.yml'
@@ -166,6 +169,7 @@ def test_the_examples_run(simulator, run_playbook, module_examples):
     run = run_playbook(module_examples('testpress_api_info'), extra_vars=variables)
     assert run.result('Stop when a check the roster needs failed')['_status'] == 'ok'
     assert 'an audit takes about' in run.result('Say how long an audit of this institute takes')['msg']
+    assert run.result('Estimate the roster the next task applies (src names a roster file instead)')['estimate']['roster']['entries'] == 2
     only_reads(run)
 
 
@@ -176,3 +180,70 @@ def test_a_throttled_institute_passes_every_check_at_its_pace(simulator, run_pla
     assert [check['name'] for check in run.result('preflight')['checks'] if not check['ok']] == []
     assert simulator.counts()['throttled'] > 0
     only_reads(run)
+
+
+ROSTER_SIZE = 300
+EXISTING = 100
+
+
+def estimated_student(number):
+    """A roster entry managing what changes the calls: batches by name (with the create), courses, and, on every
+    other entry, ``expires`` (the subscriptions read of an existing account)."""
+    entry = {'username': 'estimate-%03d' % number, 'first_name': 'Estimate', 'last_name': str(number),
+             'batches': ['Batch %02d' % (number % 30 + 1)], 'courses': ['Course %02d' % (number % 25 + 1)]}
+    if number % 2:
+        entry['expires'] = '2031-03-31'
+    return entry
+
+
+class CallSpan:
+    """Polled while a run goes on (never kills it): when the simulator saw the run's first call and its last."""
+
+    def __init__(self, simulator):
+        self.simulator, self.seen, self.first, self.last = simulator, len(simulator.log), None, None
+
+    def __call__(self):
+        count = len(self.simulator.log)
+        if count != self.seen:
+            self.last = time.monotonic()
+            self.first = self.first or self.last
+            self.seen = count
+        return False
+
+    @property
+    def seconds(self):
+        return self.last - self.first
+
+
+def within(estimated, measured, factor=1.5):
+    return measured / factor <= estimated <= measured * factor
+
+
+@pytest.mark.core_matrix
+def test_the_estimate_of_a_roster_is_within_half_again_of_its_audit_and_apply(simulator, run_playbook, tmp_path):
+    roster = [estimated_student(number) for number in range(ROSTER_SIZE)]
+    run_playbook([{'name': 'the first third exists', 'testpress.lms.testpress_roster': {
+        'users': roster[:EXISTING], 'auto_generate_password': True}}])
+    roster_file = tmp_path / 'roster.yml'
+    roster_file.write_text(yaml.safe_dump(roster), encoding='utf-8')
+    simulator.faults['latency'] = 0.02
+
+    estimate = run_playbook([preflight(src=str(roster_file))]).result('preflight')['estimate']
+    assert estimate['roster'] == {'entries': ROSTER_SIZE, 'creates': ROSTER_SIZE - EXISTING, 'existing': EXISTING,
+                                  'deletes': 0, 'swept': 0, 'password_updates': 0,
+                                  # each existing account's courses, and with expires its batches and subscriptions
+                                  'listing_reads': EXISTING + EXISTING // 2 * 2,
+                                  'name_searches': 55, 'writes': 2 * (ROSTER_SIZE - EXISTING)}
+    task = [{'name': 'roster', 'testpress.lms.testpress_roster': {'src': str(roster_file), 'auto_generate_password': True}}]
+    audit_span, apply_span = CallSpan(simulator), CallSpan(simulator)
+    audit = run_playbook(task, check=True, kill_when=audit_span)
+    applied = run_playbook(task, kill_when=apply_span)
+    assert audit.rc == 0 and applied.rc == 0 and audit.writes == []
+    assert applied.result('roster')['summary']['created'] == ROSTER_SIZE - EXISTING
+    # The calls, from the simulator's log, within half again. The seconds are the calls' alone, at the latency of a
+    # read: the CPU of the controller and of the simulator (on a busy machine, most of a write's time here) adds to
+    # them, so the only stable bound is one way: the estimate is never more than half again the time the calls took,
+    # from the simulator's first call of the run to its last.
+    assert within(estimate['audit_calls'], len(audit.log)), (estimate, len(audit.log))
+    assert within(estimate['apply_calls'], len(applied.log)), (estimate, len(applied.log))
+    assert estimate['audit_seconds'] <= audit_span.seconds * 1.5 and estimate['apply_seconds'] <= apply_span.seconds * 1.5

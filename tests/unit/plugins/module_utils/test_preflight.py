@@ -14,6 +14,7 @@ from ansible_collections.testpress.lms.plugins.module_utils import _assumptions 
 from ansible_collections.testpress.lms.plugins.module_utils import _errors
 from ansible_collections.testpress.lms.plugins.module_utils._api import ASSUMED
 from ansible_collections.testpress.lms.plugins.module_utils import _preflight as preflight
+from ansible_collections.testpress.lms.plugins.module_utils._estimate import estimate_times
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
 
@@ -171,7 +172,7 @@ def test_me_names_the_login_account_where_served():
 
 
 def test_the_estimate_of_an_audit_and_an_apply():
-    estimate = preflight.estimate_times(10000, 20, 0.02, 8)
+    estimate = estimate_times(10000, 20, 0.02, 8)
     assert estimate == {'users': 10000, 'pages': 500, 'concurrency': 8, 'read_latency_ms': 20.0,
                         'audit_calls': 10501, 'audit_seconds': 26.288, 'apply_calls': 20501, 'apply_seconds': 51.288}
     # login and first page, then 499 pages and 10,000 courses reads 8 at a time
@@ -179,10 +180,10 @@ def test_the_estimate_of_an_audit_and_an_apply():
 
 
 def test_pages_read_one_after_another_and_a_rate_limit_lengthen_the_estimate():
-    parallel = preflight.estimate_times(10000, 20, 0.02, 8)
-    serial = preflight.estimate_times(10000, 20, 0.02, 8, parallel=False)
+    parallel = estimate_times(10000, 20, 0.02, 8)
+    serial = estimate_times(10000, 20, 0.02, 8, parallel=False)
     assert serial['audit_seconds'] - parallel['audit_seconds'] == pytest.approx(499 * 0.02 * 7 / 8, abs=0.001)
-    limited = preflight.estimate_times(10000, 20, 0.02, 8, rate_limit=50)
+    limited = estimate_times(10000, 20, 0.02, 8, rate_limit=50)
     assert limited['audit_seconds'] == 10501 / 50 and limited['apply_seconds'] == 20501 / 50
 
 
