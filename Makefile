@@ -83,12 +83,13 @@ demo: venv
 
 # make test runs its parts side by side (TEST_JOBS at once): pytest's playbook runs wait on the simulator and on
 # timers much of the time, and the other parts fill those gaps. Each part's output is printed whole when it ends
-# (--output-sync); the pinned venvs are made once, while pytest runs. The last line gives the wall time.
+# (--output-sync), and a failed part does not stop the others (--keep-going); the pinned venvs are made once,
+# while .venv is made. The last line gives the wall time.
 TEST_JOBS ?= 4
 TEST_PARTS := pytest-checked test-cores lint sanity $(addprefix sanity-core-,$(SANITY_CORES)) build
 test:
 	@start=$$(date +%s); status=0; \
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(TEST_PARTS) || status=$$?; \
+	$(MAKE) --no-print-directory --keep-going -j$(TEST_JOBS) --output-sync=target $(TEST_PARTS) || status=$$?; \
 	seconds=$$(( $$(date +%s) - start )); \
 	echo "== make test: $$( (( status )) && echo FAILED || echo all passed ) in $$(( seconds / 60 )) min $$(( seconds % 60 )) s"; \
 	exit $$status
