@@ -90,7 +90,27 @@ SECURITY_ROWS = (
      r'test_roster\.py::test_locking_listed|test_roster_plan\.py::test_(locking_listed|an_expiry_in_the_past)'),
     ('The account in use, the token\'s owner, staff and admins', 'never deactivated or deleted',
      r'test_roster\.py::test_(staff_accounts|a_roster_that_would_lock_out)'
-     r'|test_roster_plan\.py::test_(every_account_the_task_acts_as|staff_and_admin|the_login_account)'),
+     r'|test_roster_plan\.py::test_staff_and_admin|test_guards\.py::test_the_token_s_owner_from_me'),
+    ('A one-entry roster on 12 active and 90 inactive accounts: the share guard counts active accounts only',
+     'clean failure, nothing written',
+     r'test_roster_guards\.py::test_the_share_guard_counts_only|test_roster_plan\.py::test_the_share_is_of_the_active'),
+    ('An unlisted sweep where the user list marks no staff (another admin unmarked)', 'clean failure, nothing written',
+     r'test_roster_guards\.py::test_a_sweep_of_a_list_that_marks_no_staff'
+     r'|test_roster_plan\.py::test_a_sweep_of_a_list_that_marks_no_staff|test_guards\.py::test_staff_marks_are_judged'),
+    ('A padded login name or protected_users entry (\'admin \'), as the server trims it', 'still protected',
+     r'test_roster_guards\.py::test_a_padded_login_name|test_guards\.py::test_usernames_compare_trimmed'),
+    ('A roster entry rewriting the email, phone, password or access of the login account, the token\'s owner, staff '
+     'or protected_users', 'clean failure naming each entry, nothing written',
+     r'test_roster_guards\.py::test_a_roster_entry_never_takes_over'
+     r'|test_roster_plan\.py::test_(an_entry_never_takes_over|a_listed_staff_account_is_deleted_only)'),
+    ('A token whose username claim is its id (the seeds\' example), /me not served, api_username set too',
+     'the owner found and protected',
+     r'test_roster_guards\.py::test_the_token_s_owner|test_guards\.py::test_(the_token_s_owner|the_seeds_token'
+     r'|a_sweep_with_a_token_whose_owner)'),
+    ('A plan past the guards: the accounts named, every limit at once, the value to raise it to; the audit still '
+     'reports it', 'clean failure, report written, nothing written',
+     r'test_roster_guards\.py::test_(a_check_mode_run_a_guard|the_audit_playbook_writes_the_report)'
+     r'|test_roster_plan\.py::test_a_guard_names|test_drift\.py::test_a_plan_a_guard_blocked'),
     ('A server echoing a password in any spelling, cut at any length; an entry password in a message', 'no secret shown',
      r'test_secrets\.py::|test_transport\.py::test_an_error_echoing|test_roster_plan\.py::test_an_entry_s_password'),
     ('The documented CI: a branch reaching the apply credential or writing to the pull request', 'never',

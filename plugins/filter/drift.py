@@ -210,6 +210,20 @@ def _more_line(count, full_report):
     return '… and %d more account%s: see %s' % (count, '' if count == 1 else 's', full_report)
 
 
+def _guard_lines(guard):
+    """A plan the removal guard stopped (the roster result's ``guard``): what it removes, and what would let it
+    through; our own words and numbers only."""
+    if not isinstance(guard, Mapping):
+        return []
+    raise_to = ', '.join('`%s` to %s' % (item.get('option'), item.get('needed'))
+                         for item in guard.get('exceeded') or [] if isinstance(item, Mapping))
+    return ['## Blocked by a guard', '',
+            'Nothing was changed: the plan below removes more than the guard allows (%s removals: %s accounts deleted, '
+            '%s deactivated, %s locked out, %s memberships removed). To apply it on purpose, raise %s.'
+            % (guard.get('removals'), guard.get('deleted'), guard.get('deactivated'), guard.get('locked_out'),
+               guard.get('memberships_removed'), raise_to or 'the removal limits'), '']
+
+
 def _limit(name, value, minimum):
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise AnsibleFilterError('drift_markdown: %s must be a whole number of at least %d, got %r' % (name, minimum, value))
@@ -226,7 +240,7 @@ def drift_markdown(result, title='Roster drift report', redact=False, max_rows=M
     total = len(accounts) + _not_listed(result)
     summary = result['summary']
     counts = ', '.join('%d %s' % (summary.get(key, 0), key) for key in SUMMARY_KEYS)
-    lines = ['# %s' % title, '']
+    lines = ['# %s' % title, ''] + _guard_lines(result.get('guard'))
     if result.get('plan_digest'):
         lines += ['Saved plan %s: applied exactly as shown here, or not at all.' % _code(result['plan_digest']), '']
     if not total:

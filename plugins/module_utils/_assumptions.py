@@ -18,11 +18,10 @@ from urllib.parse import urlsplit
 from ansible_collections.testpress.lms.plugins.module_utils import _dates
 from ansible_collections.testpress.lms.plugins.module_utils._pages import page_urls
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, pick
+from ansible_collections.testpress.lms.plugins.module_utils._guards import is_staff, unmarked
 from ansible_collections.testpress.lms.plugins.module_utils._roster import EMBEDDED_BATCHES_LIMIT
 from ansible_collections.testpress.lms.plugins.module_utils._fields import OLD_STATE_CODES, STATE, STATES
 
-# The fields by which the user list tells the accounts that run the institute, which the roster never sweeps.
-STAFF_FIELDS = ('is_staff', 'is_superuser')
 SPELLING_NAMES = {_dates.DAY_FIRST: 'DD/MM/YYYY', _dates.ISO: 'YYYY-MM-DD'}
 
 
@@ -95,14 +94,15 @@ def judge_embedded_batches(results):
 
 
 def judge_staff(results):
-    """Every account of the list's first page says whether it is staff or an admin."""
+    """Every account of the list's first page says whether it is staff or an admin (``_guards.unmarked``, by
+    which the roster's sweep decides too)."""
     if not results:
         return True, 'not confirmed: the first page holds no account'
-    for record in results:
-        if not any(field in record for field in STAFF_FIELDS):
-            return False, ('the user list does not say which accounts are staff (account %r has neither is_staff nor '
-                           'is_superuser): list every staff account in protected_users' % record.get('username'))
-    staff = sum(1 for record in results if any(record.get(field) for field in STAFF_FIELDS))
+    record = unmarked(results)
+    if record is not None:
+        return False, ('the user list does not say which accounts are staff (account %r has neither is_staff nor '
+                       'is_superuser): list every staff account in protected_users' % record.get('username'))
+    staff = sum(1 for record in results if is_staff(record))
     return True, '%d of the %d accounts of the first page are marked staff or admin' % (staff, len(results))
 
 

@@ -19,14 +19,12 @@ membership code rather than a copy of it:
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
-import math
 import re
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import MEMBERSHIP_KINDS, RosterError
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
+from ansible_collections.testpress.lms.plugins.module_utils._guards import Protection, check_entry, check_sweep, guard_removals
 from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     BATCHES,
     Catalogue,
@@ -41,18 +39,6 @@ from ansible_collections.testpress.lms.plugins.module_utils._users import UserSp
 # The user list embeds each user's batches; a list this long may have been cut at a page.
 EMBEDDED_BATCHES_LIMIT = 20
 MAX_CONCURRENCY = 32
-
-
-def token_username(token):
-    """The username a JWT was issued to, read from its payload (not verified: it only names the
-    account to protect), or None when the token does not say."""
-    try:
-        payload = token.split('.')[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + '=' * (-len(payload) % 4)).decode('utf-8'))
-    except (AttributeError, IndexError, ValueError, UnicodeDecodeError):
-        return None
-    username = claims.get('username') if isinstance(claims, dict) else None
-    return username if isinstance(username, str) and username else None
 
 
 # ---------------------------------------------------------------- read
@@ -188,18 +174,17 @@ def _memberships_of(entry, record, current, catalogues, membership):
     return plans
 
 
-def _plan_entry(entry, record, current, catalogues, membership, protected):
+def _plan_entry(entry, record, current, catalogues, options):
+    protection = options['protection']
     if entry.state == 'absent':
         user_plan = plan_absent(record)
-        if user_plan.changed and entry.username in protected:
-            raise InputError('is protected (the login account or listed in protected_users); it is never deleted')
+        if user_plan.changed:
+            check_entry(protection, entry.username, record, user_plan, False, options['manage_protected'])
         return UserChange(entry.username, record, entry.spec, user_plan, {}, user_plan.action, entry.ignored)
     user_plan = plan_present(entry.spec, record)
     locks_out = entry.spec.profile.get('is_active') is False or entry.spec.profile.get('is_blocked') is True
-    if entry.username in protected and locks_out:
-        raise InputError('is protected (the login account or listed in protected_users); '
-                         'it is never deactivated or blocked')
-    memberships = _memberships_of(entry, record, current, catalogues, membership)
+    check_entry(protection, entry.username, record, user_plan, locks_out, options['manage_protected'])
+    memberships = _memberships_of(entry, record, current, catalogues, options['membership'])
     if user_plan.action == 'create' and BATCHES in memberships:
         _create_with_batches(entry, user_plan, memberships[BATCHES])
     changed = user_plan.changed or any(the_plan.changed for the_plan in memberships.values())
@@ -216,12 +201,6 @@ def _create_with_batches(entry, user_plan, batches_plan):
         if entry.expires is not None:
             user_plan.body['expires'] = entry.expires
         batches_plan.sent_with_create = True
-
-
-def _sweepable(record, protected):
-    """An unlisted account the roster may deactivate or delete: not protected, and not staff or an admin
-    (who runs the institute is never swept for not being a student of the roster)."""
-    return record['username'] not in protected and not (record.get('is_staff') or record.get('is_superuser'))
 
 
 def _plan_unlisted(record, unlisted_users):
@@ -244,57 +223,34 @@ def plan_roster(entries, accounts, current, catalogues, options, problems=()):
     """Every account's change, or a ``RosterError`` naming every problem, those of ``validate_entries``
     (``problems``) among them, in roster order; nothing has been written yet.
 
-    ``options``: ``membership``, ``unlisted_users``, ``protected`` (usernames never removed or locked
-    out, the login accounts among them), the removal guard (``max_removals``, ``max_removals_percent``)
-    and ``today`` (an expiry before it locks an account out).
+    ``options``: ``membership``, ``unlisted_users``, ``protection`` (``_guards.Protection``: whom the roster
+    never sweeps or takes over), ``manage_protected``, the removal guard (``max_removals``,
+    ``max_removals_percent``) and ``today`` (an expiry before it locks an account out).
     """
-    protected = options['protected']
+    protection = options['protection'].resolve(accounts)
     if not entries and not problems and options['unlisted_users'] != 'ignore':
         raise RosterError(['the roster lists no account, and unlisted_users=%s would remove every account of the '
                            'institute; an empty or cut roster file is a mistake, so nothing was changed (to remove '
                            'accounts, list each with state: absent)' % options['unlisted_users']])
+    check_sweep(protection, accounts, options['unlisted_users'])
     changes, problems = [], list(problems)
     for entry in entries:
         try:
-            changes.append(_plan_entry(entry, accounts.get(entry.username), current, catalogues,
-                                       options['membership'], protected))
+            changes.append(_plan_entry(entry, accounts.get(entry.username), current, catalogues, options))
         except InputError as err:
             problems.append('%s: %s' % (entry.label, err))
     if options['unlisted_users'] != 'ignore':
         listed = set(entry.username for entry in entries)
         for username in sorted(set(accounts) - listed):
-            if not _sweepable(accounts[username], protected):
+            if protection.why(username, accounts[username]):
                 continue
             change = _plan_unlisted(accounts[username], options['unlisted_users'])
             if change is not None:
                 changes.append(change)
     if problems:
         raise RosterError(sorted(problems, key=_position))
-    guard_removals(changes, len(accounts), options)
+    guard_removals(changes, accounts, options)
     return changes
-
-
-def guard_removals(changes, institute_size, options):
-    """Fail before any write when the plan takes away more than the guard allows: more than
-    ``max_removals`` in all (accounts deleted, deactivated or locked out, and memberships removed), or
-    more accounts than ``max_removals_percent`` of the institute's (rounded up). One bad roster file (an
-    empty or cut one, a wrong ``membership: exact``) must not wipe a small institute either."""
-    today = options['today']
-    removals = sum(change.removals(today) for change in changes)
-    accounts_removed = sum(1 for change in changes if change.removes_account(today))
-    share = math.ceil(options['max_removals_percent'] * institute_size / 100.0)
-    if removals > options['max_removals']:
-        limit = 'more than max_removals=%d; check the roster file, or raise max_removals on purpose' % options['max_removals']
-    elif accounts_removed > share:
-        limit = ('more accounts than max_removals_percent=%d allows (%d of the institute\'s %d accounts); check the roster '
-                 'file, or raise max_removals_percent on purpose' % (options['max_removals_percent'], share, institute_size))
-    else:
-        return
-    count = dict((action, sum(1 for change in changes if change.action == action)) for action in ('delete', 'deactivate'))
-    locked = sum(1 for change in changes if change.locks_out(today))
-    raise RosterError(['the roster would remove %d (%d accounts deleted, %d deactivated, %d locked out, %d memberships '
-                       'removed), %s' % (removals, count['delete'], count['deactivate'], locked,
-                                         removals - accounts_removed, limit)])
 
 
 # ---------------------------------------------------------------- apply
@@ -365,26 +321,14 @@ def checked_concurrency(value):
     return value
 
 
-def login_accounts(params, token_owner=None):
-    """The usernames the task acts as, never deactivated or deleted by the roster: ``api_username``, and
-    the owner of ``api_token`` (``token_owner``, from the API where it says, else the token's claim)."""
-    owner = token_owner or token_username(params.get('api_token'))
-    return set(name for name in (params.get('api_username'), owner if params.get('api_token') else None) if name)
-
-
-def roster_options(params, token_owner=None, today=None):
-    protected = set(params['protected_users'] or [])
-    logins = login_accounts(params, token_owner)
-    if not logins and params['unlisted_users'] != 'ignore':
-        raise InputError('unlisted_users=%s needs to know the account this task logs in with, to protect it; '
-                         'api_token does not name it: give api_username/api_password, or list the account '
-                         'in protected_users' % params['unlisted_users'])
+def roster_options(params, me=None, today=None):
+    """The roster's options, checked; ``me``: the account ``GET /api/v2.2/me/`` named for the token, if any."""
     checked_concurrency(params['concurrency'])
     if params['max_removals'] < 0:
         raise InputError('max_removals must be zero or more, got %d' % params['max_removals'])
     if not 0 <= params['max_removals_percent'] <= 100:
         raise InputError('max_removals_percent must be between 0 and 100, got %d' % params['max_removals_percent'])
     return {'membership': params['membership'], 'unlisted_users': params['unlisted_users'],
-            'protected': protected | logins, 'max_removals': params['max_removals'],
-            'max_removals_percent': params['max_removals_percent'],
+            'protection': Protection(params, me), 'manage_protected': bool(params.get('manage_protected')),
+            'max_removals': params['max_removals'], 'max_removals_percent': params['max_removals_percent'],
             'today': today or datetime.date.today().isoformat()}

@@ -19,6 +19,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._entry import FirstP
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._export import export_accounts
 from ansible_collections.testpress.lms.plugins.module_utils._files import PrivateFileError, write_private
+from ansible_collections.testpress.lms.plugins.module_utils._guards import GuardError
 from ansible_collections.testpress.lms.plugins.module_utils import _plan
 from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     KINDS,
@@ -127,7 +128,7 @@ def run_roster(module):
     entries, problems = validate_entries(params['users'], params['update_password'], first_password)
     api = module.api
     saved = _plan.before_reading(params, api.client.base_url, module.check_mode)
-    options = roster_options(params, token_owner=(api.me() or {}).get('username') if params.get('api_token') else None)
+    options = roster_options(params, me=api.me() if params.get('api_token') else None)
 
     progress = module.report_progress()
     accounts = read_accounts(api, concurrency, progress)
@@ -135,7 +136,12 @@ def run_roster(module):
               for entry in entries if entry.username in accounts for kind in entry.items]
     current = read_memberships(api, wanted, concurrency, progress)
     catalogues = resolve_names(api, entries, current, concurrency)
-    roster_plan = RosterPlan(plan_roster(entries, accounts, current, catalogues, options, problems), concurrency, progress)
+    try:
+        changes = plan_roster(entries, accounts, current, catalogues, options, problems)
+    except GuardError as blocked:
+        _blocked(module, blocked)
+        return
+    roster_plan = RosterPlan(changes, concurrency, progress)
     digest = _plan.after_planning(params, api.client.base_url, roster_plan.changes, saved, module.check_mode)
 
     applied, failures = module.carry_out(roster_plan)
@@ -183,6 +189,19 @@ def roster_result(changes, applied, failures, max_changes_listed, changes_file):
             raise InputError('changes_file: %s' % err) from None
         result['changes_file'] = os.path.abspath(changes_file)
     return result
+
+
+def _blocked(module, blocked):
+    """A plan the removal guard stopped: the task fails, nothing written. In check mode (an audit) the result
+    still holds the plan (``summary``, ``changes``), so its report can be written: ``guard`` says what stopped it."""
+    result = {'guard': blocked.report}
+    if module.check_mode:
+        params = module.params
+        pending = [change for change in blocked.changes if change.changed]
+        result.update(roster_result(blocked.changes, pending, [], params['max_changes_listed'], params['changes_file']))
+        if module.diff_mode:
+            result['diff'] = [change.diff() for change in pending[:params['max_changes_listed']]]
+    module.fail(str(blocked), **result)
 
 
 def run_user_info(module):

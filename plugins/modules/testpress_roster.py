@@ -193,10 +193,16 @@ options:
       - V(ignore) leaves them alone. V(deactivate) sets O(users[].is_active=false) on them (reversible).
         V(delete) deletes them and all their data (irreversible).
       - The accounts in O(protected_users), every account the task acts as (O(api_username), and the owner of
-        O(api_token), which C(GET /api/v2.2/me/) names where the institute serves it, else the token itself), and
-        staff and admin accounts (an account the API reads back with C(is_staff) or C(is_superuser)) are never
-        deactivated or deleted as unlisted. A staff account that a roster entry names is managed as listed.
-      - A token that does not name its account fails the task unless O(unlisted_users=ignore).
+        O(api_token), which is the account C(GET /api/v2.2/me/) names where the institute serves it, else the token's
+        C(username) claim when it is text, else the account whose id or email the token's C(user_id) or C(email)
+        claim holds), and staff and admin accounts (an account the API reads back with C(is_staff) or
+        C(is_superuser)) are never deactivated or deleted as unlisted. Usernames are compared trimmed, as the
+        server compares them (an O(api_username) of C(admin) followed by a space is C(admin)).
+      - Where the user list does not say which accounts are staff (an account without C(is_staff) and
+        C(is_superuser), as the preflight's C(staff_marked) check reports), V(deactivate) and V(delete) fail before
+        any write unless O(protected_users) is given; list every staff account there, or give V([]) to say there is
+        no staff besides the login account.
+      - An O(api_token) whose owner cannot be found fails the task unless O(unlisted_users=ignore).
       - A roster with no entries never deactivates or deletes; the task fails, as an empty or cut roster file is a
         mistake.
     type: str
@@ -204,24 +210,43 @@ options:
     default: ignore
   protected_users:
     description:
-      - Usernames that the roster never deactivates, blocks or deletes (other admins, service accounts).
-      - The account the task logs in with is always protected.
+      - Usernames that the roster never deactivates, blocks or deletes (other admins, service accounts), and whose
+        email, phone, password and access a roster entry never changes unless O(manage_protected=true).
+      - The account the task logs in with, and the owner of O(api_token), are always protected.
+      - Left out, nobody has said who the staff are. Give it (V([]) when there is no other staff) for
+        O(unlisted_users=deactivate) or O(unlisted_users=delete) on an institute whose user list does not mark staff.
     type: list
     elements: str
-    default: []
+  manage_protected:
+    description:
+      - Let roster entries change the V(email), V(phone), V(username), V(password), V(is_active) and V(is_blocked) of
+        an account the task may not sweep (the login account, the owner of O(api_token), O(protected_users), staff
+        and admin accounts), and delete a staff account listed with O(users[].state=absent).
+      - Left V(false), such an entry fails the task before any write, naming the entry, so a roster file is never
+        one password reset away from taking over the institute. Names, batches and courses of those accounts are
+        managed as listed either way.
+      - The login account, the owner of O(api_token) and O(protected_users) are never deleted, deactivated or blocked,
+        whatever this says.
+    type: bool
+    default: false
   max_removals:
     description:
       - The most the task may remove in one run, counting deleted and deactivated accounts, listed accounts locked
         out (set O(users[].is_active=false) or O(users[].is_blocked=true), or given an O(users[].expires) in the
         past), and removed batch and course memberships. A plan that would remove more fails before any write, so
         a broken roster file cannot wipe an institute. Raise it on purpose for an end-of-term clean-up.
+      - The failure names the accounts the plan takes something from (the first 20), every limit it passes at
+        once, and the value of each option that would let it through. In check mode the result still holds the
+        plan (RV(summary), RV(changes)) beside RV(guard), so an audit can write its report.
     type: int
     default: 50
   max_removals_percent:
     description:
-      - The most accounts the task may delete, deactivate or lock out in one run, as a share of the institute's
-        accounts, rounded up (V(10) of an institute of 5 accounts allows 1). Checked beside O(max_removals), so a
-        small institute is as safe as a large one. A plan past it fails before any write.
+      - The most active accounts the task may delete, deactivate or lock out in one run, as a share of the
+        institute's active accounts, rounded up (V(10) of an institute of 5 active accounts allows 1). Inactive
+        accounts count in neither, so 90 old inactive accounts do not let a one-entry roster deactivate 11 of 12
+        active students. Checked beside O(max_removals), so a small institute is as safe as a large one. A plan
+        past it fails before any write.
       - Raise it (up to V(100)) on purpose for an end-of-term clean-up.
     type: int
     default: 10
@@ -361,7 +386,8 @@ RETURN = r'''
 summary:
   description:
     - How many accounts the task created, updated (profile or memberships), deleted and deactivated, how many
-      roster entries needed nothing, and how many accounts failed. In check mode, what a real run would do.
+      roster entries needed nothing, and how many accounts failed. In check mode, what a real run would do,
+      also when the removal guard stops it (see RV(guard)).
   returned: always
   type: dict
   contains:
@@ -515,6 +541,58 @@ plan_digest:
   returned: when O(plan_file) is set
   type: str
   sample: 3f9a0c1d5e7b2a46
+guard:
+  description:
+    - What stopped a plan that removes more than O(max_removals) or O(max_removals_percent) allow; the task failed
+      and wrote nothing. In check mode RV(summary) and RV(changes) hold the plan it stopped.
+  returned: when the removal guard stopped the plan
+  type: dict
+  contains:
+    removals:
+      description: Everything the plan removes, as O(max_removals) counts it.
+      type: int
+      returned: always
+    deleted:
+      description: Accounts the plan deletes.
+      type: int
+      returned: always
+    deactivated:
+      description: Unlisted accounts the plan deactivates.
+      type: int
+      returned: always
+    locked_out:
+      description: Listed accounts the plan sets inactive or blocked, or whose subscriptions it ends in the past.
+      type: int
+      returned: always
+    memberships_removed:
+      description: Batch and course memberships the plan removes.
+      type: int
+      returned: always
+    exceeded:
+      description: Each limit the plan passes, with the value that would let it through.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        option:
+          description: V(max_removals) or V(max_removals_percent).
+          type: str
+          returned: always
+        limit:
+          description: The option's value in this run.
+          type: int
+          returned: always
+        needed:
+          description: The least value of the option that lets the plan through.
+          type: int
+          returned: always
+  sample:
+    removals: 10
+    deleted: 0
+    deactivated: 10
+    locked_out: 0
+    memberships_removed: 0
+    exceeded: [{option: max_removals_percent, limit: 10, needed: 76}]
 diff:
   description:
     - With C(--diff), one item per changed account listed in RV(changes), so C(--diff) shows whose account each
@@ -559,7 +637,8 @@ def main():
         notify_credential=dict(type='bool', default=False),
         membership=dict(type='str', choices=['present', 'exact'], default='present'),
         unlisted_users=dict(type='str', choices=['ignore', 'deactivate', 'delete'], default='ignore'),
-        protected_users=dict(type='list', elements='str', default=[]),
+        protected_users=dict(type='list', elements='str'),
+        manage_protected=dict(type='bool', default=False),
         max_removals=dict(type='int', default=50),
         max_removals_percent=dict(type='int', default=10),
         update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),

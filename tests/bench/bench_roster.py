@@ -274,8 +274,9 @@ def shipped_audit(bench, size, roster_file, concurrency):
     shipped = bench.run('playbooks/audit.yml, a YAML roster', size, os.path.join(REPO, 'playbooks', 'audit.yml'),
                         concurrency, extra_args=['-e', 'roster_file=%s' % roster_file, '-e', 'report_dir=%s' % report_dir])
     module_args = dict(ADMIN, api_url=bench.sim.url, users=users, membership=options['roster_membership'],
-                       unlisted_users=options['roster_unlisted_users'], protected_users=options['roster_protected_users'],
-                       max_removals=options['roster_max_removals'], _ansible_check_mode=True)
+                       unlisted_users=options['roster_unlisted_users'], protected_users=options.get('roster_protected_users'),
+                       max_removals=options['roster_max_removals'],
+                       max_removals_percent=options['roster_max_removals_percent'], _ansible_check_mode=True)
     own = bench.run_module('the same audit: the module on its own', size, module_args, concurrency)
     return shipped, own
 

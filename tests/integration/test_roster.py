@@ -267,7 +267,7 @@ def test_a_small_institute_is_guarded_by_its_share_not_only_by_the_count(simulat
     # 3 unlisted students deactivated of 5 accounts: under max_removals=50, over 10 % (1 account).
     run = run_playbook([roster([{'username': 'john'}], unlisted_users='deactivate')], expect_failure=True)
     message = run.result('roster')['msg']
-    assert "more accounts than max_removals_percent=10 allows (1 of the institute's 5 accounts)" in message
+    assert "more active accounts (3) than max_removals_percent=10 allows (1 of the institute's 5 active accounts" in message
     assert run.writes == [] and all(simulator.user(name)['is_active'] for name in SEEDED)
 
 

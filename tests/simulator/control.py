@@ -47,6 +47,8 @@ SWITCHES = {
     "throttle_retry_after": (_flag, True),
     "me_status": (_one_of(None, 404), None),
     "courses_listing_status": (_one_of(None, 404, 405), None),
+    "staff_marked": (_flag, True),
+    "token_claims": (_one_of("name", "id"), "name"),
 }
 
 

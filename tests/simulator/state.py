@@ -163,7 +163,10 @@ class InstituteState:
             out.update(self._field_out(field, kind, rec[field]))
         out["display_name"] = (rec["display_name"] or " ".join(p for p in (rec["first_name"], rec["last_name"]) if p)
                                or rec["username"])
-        out.update({"gender_code": rec["gender_code"], "gender": GENDERS.get(rec["gender_code"], ""), "is_staff": rec["is_staff"]})
+        out.update({"gender_code": rec["gender_code"], "gender": GENDERS.get(rec["gender_code"], "")})
+        if self.staff_marked:
+            # `staff_marked` False: as the Admin API's documented examples, no account says it is staff.
+            out["is_staff"] = rec["is_staff"]
         if with_batches:
             out["batches"] = [self._batch_out(self.batches[bid], base) for bid in list(rec["batches"])[:batches_limit]]
         out.update({"batches_url": url + "batches/", "created": rec["created"], "modified": rec["modified"]})
@@ -376,7 +379,12 @@ class InstituteState:
 
     def _issue_token(self, rec):
         header = b64({"typ": "JWT", "alg": "HS256"})
-        payload = b64({"user_id": rec["id"], "username": rec["username"], "exp": int(datetime.datetime.now().timestamp()) + 300})
+        expires = int(datetime.datetime.now().timestamp()) + 300
+        if self.token_claims == "id":
+            # As the seeds' example token: the `username` claim is the account's id (a number), beside its email.
+            payload = b64({"username": rec["id"], "user_id": rec["id"], "email": rec["email"], "exp": expires})
+        else:
+            payload = b64({"user_id": rec["id"], "username": rec["username"], "exp": expires})
         token = "%s.%s.%s" % (header, payload, secrets.token_urlsafe(32))
         self.tokens[token] = rec["id"]
         return token

@@ -5,6 +5,9 @@ the user's courses listing switched off, and text trimmed as DRF's CharField tri
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from sim_api import LOGIN, USERS, Api, create, requests, uid
@@ -78,6 +81,33 @@ def test_me_switched_off_is_a_404_as_an_institute_that_does_not_serve_it(simulat
     assert requests.post(simulator.url + "/_sim/config", json={"me_status": None}).status_code == 200
     assert api.get(ME).status_code == 200
     assert requests.post(simulator.url + "/_sim/config", json={"me_status": 500}).status_code == 400
+
+
+# ---------------------------------------------------------------- staff marks and the token's claims
+
+
+def test_staff_unmarked_is_a_user_list_that_says_nobody_is_staff(simulator, api):
+    assert all("is_staff" in user for user in api.get(USERS).json()["results"])
+    simulator.configure(staff_marked=False)
+    page = api.get(USERS).json()["results"]
+    assert page and not any("is_staff" in user or "is_superuser" in user for user in page)
+    assert "is_staff" not in api.get("%s%d/" % (USERS, uid(simulator, "john"))).json()
+    assert requests.post(simulator.url + "/_sim/config", json={"staff_marked": "no"}).status_code == 400
+
+
+def _claims(token):
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_token_claims_id_is_shaped_as_the_seeds_example_token(simulator):
+    assert _claims(simulator.issue_token("admin"))["username"] == "admin"
+    simulator.configure(token_claims="id")
+    token = requests.post(simulator.url + LOGIN, json={"username": "admin", "password": "admin-pass"}).json()["token"]
+    admin = simulator.user("admin")
+    assert sorted(_claims(token)) == ["email", "exp", "user_id", "username"]
+    assert (_claims(token)["username"], _claims(token)["user_id"], _claims(token)["email"]) == (admin["id"], admin["id"], admin["email"])
+    assert requests.get(simulator.url + USERS, headers={"Authorization": "JWT " + token}).status_code == 200
 
 
 # ---------------------------------------------------------------- GET .../users/ID/courses/ switched off

@@ -310,3 +310,16 @@ def test_a_saved_plan_is_named_by_its_digest_in_both_reports():
     assert '\nSaved plan `3f9a0c1d5e7b2a46`: applied exactly as shown here, or not at all.\n' in drift_markdown(saved)
     clean = drift_markdown(dict(saved, changes=[]))
     assert 'Saved plan `3f9a0c1d5e7b2a46`' in clean and '**No drift**' in clean
+
+
+def test_a_plan_a_guard_blocked_is_rendered_under_its_own_heading_with_the_plan_below():
+    guard = {'removals': 30, 'deleted': 0, 'deactivated': 29, 'locked_out': 0, 'memberships_removed': 1,
+             'exceeded': [{'option': 'max_removals', 'limit': 25, 'needed': 30},
+                          {'option': 'max_removals_percent', 'limit': 10, 'needed': 91}]}
+    markdown = drift_markdown(dict(RESULT, failed=True, msg='the roster would remove 30 ...', guard=guard))
+    assert markdown.startswith('# Roster drift report\n\n## Blocked by a guard\n\nNothing was changed: the plan below '
+                               'removes more than the guard allows (30 removals: 0 accounts deleted, 29 deactivated, '
+                               '0 locked out, 1 memberships removed). To apply it on purpose, raise `max_removals` to 30, '
+                               '`max_removals_percent` to 91.\n\n**4 accounts differ** from the roster')
+    assert markdown.split('**4 accounts differ**')[1] == drift_markdown(RESULT).split('**4 accounts differ**')[1]
+    assert 'Blocked by a guard' not in drift_markdown(RESULT)

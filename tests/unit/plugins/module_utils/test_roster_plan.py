@@ -2,18 +2,16 @@
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The roster's pure parts: entries validated before anything is read, the login account read from a token,
-the removal guard, and an account written back as a roster entry."""
+"""The roster's pure parts: entries validated before anything is read, the plan with its guards (their own
+logic: test_guards.py), and an account written back as a roster entry."""
 
 from __future__ import annotations
-
-import base64
-import json
 
 import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils import _entry as rules
 from ansible_collections.testpress.lms.plugins.module_utils import _export as export
+from ansible_collections.testpress.lms.plugins.module_utils import _guards as guards
 from ansible_collections.testpress.lms.plugins.module_utils import _roster as roster
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
 from ansible_collections.testpress.lms.plugins.module_utils._membership import plan as membership_plan
@@ -24,12 +22,6 @@ def entry(username='ann', **values):
     raw = dict((key, None) for key in rules.ENTRY_KEYS)
     raw.update(values, username=username)
     return raw
-
-
-def jwt(claims):
-    def part(data):
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip('=')
-    return '%s.%s.signature' % (part({'alg': 'HS256'}), part(claims))
 
 
 def test_the_entry_shape_is_the_field_table_plus_account_and_membership_keys():
@@ -50,8 +42,7 @@ def test_every_bad_entry_is_named_in_one_error():
         'not a dict',
     ], 'on_create')
     with pytest.raises(rules.RosterError) as caught:
-        roster.plan_roster(entries, {}, {}, {}, {'protected': set(), 'membership': 'present', 'unlisted_users': 'ignore',
-                                                 'max_removals': 50}, found)
+        roster.plan_roster(entries, {}, {}, {}, roster.roster_options(options(api_username='admin')), found)
     problems = caught.value.problems
     assert entries == [] and problems == found and len(problems) == 8
     assert problems[0].startswith('users[0] (ann): birth_date')
@@ -94,40 +85,11 @@ def test_valid_entries_keep_their_order_and_normalised_values():
     assert entries[1].state == 'absent' and entries[1].items == {}
 
 
-@pytest.mark.parametrize('token, username', [
-    (jwt({'username': 'admin', 'user_id': 1}), 'admin'),
-    (jwt({'user_id': 1}), None),
-    (jwt(['admin']), None),
-    ('not-a-jwt', None),
-    ('a.@@@.c', None),
-    (None, None),
-])
-def test_the_login_account_is_read_from_the_token(token, username):
-    assert roster.token_username(token) == username
-
-
 def options(**values):
     base = {'api_username': None, 'api_token': None, 'protected_users': [], 'unlisted_users': 'ignore',
             'concurrency': 8, 'max_removals': 50, 'max_removals_percent': 10, 'membership': 'present'}
     base.update(values)
     return base
-
-
-def test_the_login_account_is_always_protected():
-    assert roster.roster_options(options(api_username='admin', protected_users=['ops']))['protected'] == {'admin', 'ops'}
-    assert roster.roster_options(options(api_token=jwt({'username': 'root'})))['protected'] == {'root'}
-
-
-def test_every_account_the_task_acts_as_is_protected_the_token_owner_as_the_api_names_it():
-    both = roster.roster_options(options(api_username='ops', api_token=jwt({'username': 'root'})), token_owner='admin')
-    assert both['protected'] == {'ops', 'admin'}
-    assert roster.roster_options(options(api_token='opaque', unlisted_users='delete'), token_owner='admin')['protected'] == {'admin'}
-
-
-def test_removing_unlisted_accounts_needs_to_know_the_login_account():
-    with pytest.raises(roster.InputError, match='protected_users'):
-        roster.roster_options(options(api_token='opaque', unlisted_users='delete'))
-    assert roster.roster_options(options(api_token='opaque'))['protected'] == set()
 
 
 @pytest.mark.parametrize('bad, words', [({'concurrency': 0}, 'concurrency'), ({'concurrency': 33}, 'concurrency'),
@@ -172,18 +134,20 @@ TODAY = '2026-12-01'
 
 
 def account(username, **values):
-    return dict(RECORD, id=100 + len(username), username=username, **values)
+    return dict(RECORD, id=100 + len(username), username=username, **dict({'is_staff': False}, **values))
 
 
-def guard(**values):
-    return dict({'protected': {'admin'}, 'membership': 'present', 'unlisted_users': 'deactivate', 'max_removals': 50,
-                 'max_removals_percent': 10, 'today': TODAY}, **values)
+def guard(params=None, **values):
+    """The plan's options from the task's ``params`` (over a login as admin and unlisted_users deactivate),
+    then ``values`` over them."""
+    given = options(**dict({'api_username': 'admin', 'unlisted_users': 'deactivate'}, **(params or {})))
+    return dict(roster.roster_options(given, today=TODAY), **values)
 
 
-def plan(users, accounts, **values):
-    entries, problems = rules.validate_entries(users)
+def plan(users, accounts, params=None, **values):
+    entries, problems = rules.validate_entries(users, params.get('update_password', 'on_create') if params else 'on_create')
     return roster.plan_roster(entries, dict((record['username'], record) for record in accounts), {}, {},
-                              guard(**values), problems)
+                              guard(params, **values), problems)
 
 
 INSTITUTE = [account('admin', is_staff=True), account('ann'), account('bob'), account('cid'), account('dev'),
@@ -200,10 +164,93 @@ def test_the_share_guard_stops_a_small_institute_being_wiped_below_the_count():
         plan([entry('ann')], INSTITUTE)
     assert caught.value.problems == [
         "the roster would remove 3 (0 accounts deleted, 3 deactivated, 0 locked out, 0 memberships removed), more "
-        "accounts than max_removals_percent=10 allows (1 of the institute's 7 accounts); check the roster file, or "
-        "raise max_removals_percent on purpose"]
+        "active accounts (3) than max_removals_percent=10 allows (1 of the institute's 7 active accounts; raise it to 29); "
+        "from bob (deactivated), cid (deactivated), dev (deactivated); check the roster file, or raise "
+        "max_removals_percent on purpose for this run"]
     changes = plan([entry('ann')], INSTITUTE, max_removals_percent=50)
     assert sorted(change.username for change in changes if change.changed) == ['bob', 'cid', 'dev']
+
+
+def test_the_share_is_of_the_active_accounts_old_inactive_ones_do_not_widen_it():
+    # 12 active accounts (admin among them) and 90 inactive ones; a one-entry roster deactivates 10 actives.
+    institute = ([account('admin', is_staff=True)] + [account('active%02d' % number) for number in range(11)]
+                 + [account('old%02d' % number, is_active=False) for number in range(90)])
+    with pytest.raises(guards.GuardError) as caught:
+        plan([entry('active00')], institute)
+    assert ("more active accounts (10) than max_removals_percent=10 allows (2 of the institute's 12 active accounts; "
+            "raise it to 76)" in str(caught.value))
+    assert caught.value.report['exceeded'] == [{'option': 'max_removals_percent', 'limit': 10, 'needed': 76}]
+    assert len(plan([entry('active00')], institute, max_removals_percent=76)) == 11
+
+
+def test_a_guard_names_the_first_20_accounts_and_every_limit_passed_at_once():
+    institute = [account('admin', is_staff=True)] + [account('s%02d' % number) for number in range(30)]
+    with pytest.raises(guards.GuardError) as caught:
+        plan([entry('s00')], institute, unlisted_users='delete', max_removals=25)
+    message = caught.value.problems[0]
+    assert ('more than max_removals=25 (raise it to 29) and more active accounts (29) than max_removals_percent=10 allows '
+            "(4 of the institute's 31 active accounts; raise it to 91)" in message)
+    assert 'from s01 (deleted), s02 (deleted), ' in message and 's20 (deleted) … and 9 more;' in message
+    assert 's21' not in message and message.endswith('raise max_removals and max_removals_percent on purpose for this run')
+    assert [item['option'] for item in caught.value.report['exceeded']] == ['max_removals', 'max_removals_percent']
+    assert sum(1 for change in caught.value.changes if change.action == 'delete') == 29
+
+
+INSTITUTE_UNMARKED = [dict((key, value) for key, value in record.items() if key not in ('is_staff', 'is_superuser'))
+                      for record in INSTITUTE]
+
+
+@pytest.mark.parametrize('unlisted_users', ['deactivate', 'delete'])
+def test_a_sweep_of_a_list_that_marks_no_staff_needs_protected_users_given(unlisted_users):
+    with pytest.raises(roster.InputError) as caught:
+        plan([entry('ann')], INSTITUTE_UNMARKED, {'protected_users': None}, unlisted_users=unlisted_users,
+             max_removals_percent=100)
+    assert str(caught.value).startswith("unlisted_users=%s: the user list does not say which accounts are staff "
+                                        "(account 'admin' has neither is_staff nor is_superuser" % unlisted_users)
+    assert 'staff_marked' in str(caught.value) and 'protected_users: []' in str(caught.value)
+    # protected_users given, [] among them, says who the staff are; a list that marks them needs nothing.
+    swept = plan([entry('ann')], INSTITUTE_UNMARKED, {'protected_users': ['teacher', 'root']}, unlisted_users=unlisted_users,
+                 max_removals_percent=100)
+    assert sorted(change.username for change in swept if change.changed) == ['bob', 'cid', 'dev']
+    assert len(plan([entry('ann')], INSTITUTE_UNMARKED, {'protected_users': []}, max_removals_percent=100)) == 6
+    assert len(plan([entry('ann')], INSTITUTE, {'protected_users': None}, max_removals_percent=100)) == 4
+    assert len(plan([entry('ann')], INSTITUTE_UNMARKED, {'protected_users': None}, unlisted_users='ignore')) == 1
+
+
+@pytest.mark.parametrize('username, why', [('admin', 'the account this task logs in with, api_username'),
+                                           ('ops', 'listed in protected_users'),
+                                           ('teacher', 'a staff or admin account')])
+@pytest.mark.parametrize('values, fields', [({'email': 'evil@attacker.example'}, 'email'),
+                                            ({'phone': '+919999999999', 'is_blocked': False}, 'phone'),
+                                            ({'password': 'Taken-Over-1!'}, 'password'),
+                                            ({'is_active': True, 'is_blocked': False}, None)])
+def test_an_entry_never_takes_over_an_account_the_task_may_not_sweep(username, why, values, fields):
+    institute = INSTITUTE + [account('ops')]
+    users = [entry('ann', city='Salem'), entry(username, first_name='New', **values)]
+    params = {'protected_users': ['ops'], 'update_password': 'always', 'unlisted_users': 'ignore'}
+    blocked = dict(values, is_active=False, is_blocked=True) if fields is None else values
+    with pytest.raises(rules.RosterError) as caught:
+        plan([users[0], entry(username, **blocked)] if fields is None else users, institute, params)
+    (problem,) = caught.value.problems
+    assert problem.startswith('users[1] (%s): is protected (%s)' % (username, why))
+    if fields is not None:
+        assert problem.endswith('the entry would change its %s, which a roster changes on such an account only with '
+                                'manage_protected: true' % fields) and 'Taken-Over' not in problem
+        changes = plan(users, institute, dict(params, manage_protected=True))
+        assert changes[1].action == 'update' and changes[1].user_plan.body[fields] is not None
+    # Names, and values the account already has, are managed as listed.
+    assert plan([entry(username, first_name='New', is_active=True, is_blocked=False)], institute, params)[0].action == 'update'
+
+
+def test_a_listed_staff_account_is_deleted_only_with_manage_protected_the_login_account_never():
+    with pytest.raises(rules.RosterError, match=r"users\[0\] \(teacher\): is protected \(a staff or admin account\); a roster "
+                                                r"entry deletes it only with manage_protected: true"):
+        plan([entry('teacher', state='absent')], INSTITUTE, unlisted_users='ignore')
+    assert plan([entry('teacher', state='absent')], INSTITUTE, {'manage_protected': True}, unlisted_users='ignore')
+    for params in ({}, {'manage_protected': True}):
+        with pytest.raises(rules.RosterError, match=r'\(admin\): is protected \(the account this task logs in with, '
+                                                    r'api_username\); it is never deleted'):
+            plan([entry('admin', state='absent')], INSTITUTE, params, unlisted_users='ignore')
 
 
 def test_staff_and_admin_accounts_are_never_swept_as_unlisted_but_are_managed_when_listed():
