@@ -89,8 +89,9 @@ def test_the_token_s_owner_is_found_by_its_user_id_where_me_is_not_served(simula
     simulator.add_user('ops', is_staff=True)
     simulator.configure(me_status=404, staff_marked=False, token_claims='id')
     token = simulator.issue_token('ops')
-    run = run_playbook([roster([{'username': 'john'}], unlisted_users='delete', max_removals_percent=100,
-                                protected_users=[], api_token='{{ ops_token }}')], extra_vars={'ops_token': token})
+    task = roster([{'username': 'john'}], unlisted_users='delete', max_removals_percent=100, protected_users=[],
+                  api_token='{{ ops_token }}')
+    run = run_playbook([task], extra_vars={'ops_token': token})
     assert any(entry['path'] == '/api/v2.2/me/' and entry['status'] == 404 for entry in run.log)
     assert usernames(simulator) == ['admin', 'john', 'ops']
     assert run.result('roster')['summary']['deleted'] == 3
