@@ -49,8 +49,7 @@ def changes_of(task, accounts):
     entries, problems = rules.validate_entries(task['users'], task['update_password'],
                                                rules.FirstPassword(auto_generate_password=True))
     assert problems == []
-    options = {'membership': task['membership'], 'unlisted_users': task['unlisted_users'], 'protected': {'admin'},
-               'max_removals': 50, 'max_removals_percent': 100, 'today': '2026-12-04'}
+    options = dict(roster.roster_options(dict(task, api_username='admin'), today='2026-12-04'), max_removals_percent=100)
     return roster.plan_roster(entries, dict((item['username'], item) for item in accounts), {}, {}, options)
 
 
