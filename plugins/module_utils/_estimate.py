@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
-from ansible_collections.testpress.lms.plugins.module_utils._roster import _sweepable as sweepable, embedded_batches
+from ansible_collections.testpress.lms.plugins.module_utils._roster import embedded_batches
 
 PER_PAGE = 20
 
@@ -91,7 +91,8 @@ def _creation(entry):
 
 def roster_calls(entries, accounts, options):
     """The calls of a roster task: ``{'reads': [chains], 'lookups': {kind: n}, 'writes': [chains], counts...}``.
-    ``options``: ``unlisted_users``, ``protected`` (usernames never swept), ``update_password``."""
+    ``options``: ``unlisted_users``, ``protection`` (``_guards.Protection``: whom the roster never sweeps),
+    ``update_password``."""
     reads, writes = [], []
     counts = dict.fromkeys(('creates', 'existing', 'deletes', 'swept', 'password_updates'), 0)
     for entry in entries:
@@ -112,7 +113,7 @@ def roster_calls(entries, accounts, options):
     if options['unlisted_users'] != 'ignore':
         listed = set(entry.username for entry in entries)
         for username, record in accounts.items():
-            if username not in listed and sweepable(record, options['protected']) and (
+            if username not in listed and not options['protection'].why(username, record) and (
                     options['unlisted_users'] == 'delete' or record.get('is_active') is not False):
                 counts['swept'] += 1
                 writes.append(1)

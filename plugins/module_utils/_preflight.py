@@ -37,7 +37,8 @@ from ansible_collections.testpress.lms.plugins.module_utils._entry import Roster
 from ansible_collections.testpress.lms.plugins.module_utils._errors import TestpressError
 from ansible_collections.testpress.lms.plugins.module_utils._estimate import estimate_roster, estimate_times
 from ansible_collections.testpress.lms.plugins.module_utils._membership import BATCHES, COURSES
-from ansible_collections.testpress.lms.plugins.module_utils._roster import checked_concurrency, login_accounts, read_accounts
+from ansible_collections.testpress.lms.plugins.module_utils._guards import Protection
+from ansible_collections.testpress.lms.plugins.module_utils._roster import checked_concurrency, read_accounts
 
 EVERY_MODULE = 'every module'
 # name: (the features a failure affects, whether testpress_roster needs the check to pass), in the order run.
@@ -239,10 +240,10 @@ class Preflight:
             return estimate_times(self.facts['users'], self.facts['per_page'], self.latency, concurrency,
                                   self.facts['parallel'], rate_limit)
         params = self.params
+        accounts = read_accounts(self.api, concurrency)
         options = {'unlisted_users': params['unlisted_users'], 'update_password': params['update_password'],
-                   'protected': set(params['protected_users'] or []) | login_accounts(params)}
-        return estimate_roster(entries, read_accounts(self.api, concurrency), self.facts, self.latency, concurrency,
-                               options, rate_limit)
+                   'protection': Protection(params).resolve(accounts)}
+        return estimate_roster(entries, accounts, self.facts, self.latency, concurrency, options, rate_limit)
 
 
 def run_preflight(module):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import validate_entries
 from ansible_collections.testpress.lms.plugins.module_utils._estimate import estimate_roster, roster_calls, span
+from ansible_collections.testpress.lms.plugins.module_utils._guards import Protection
 
-OPTIONS = {'unlisted_users': 'ignore', 'update_password': 'on_create', 'protected': {'admin'}}
+OPTIONS = {'unlisted_users': 'ignore', 'update_password': 'on_create', 'protection': Protection({'api_username': 'admin'})}
 FACTS = {'users': 4, 'per_page': 20, 'parallel': True}
 
 
