@@ -67,7 +67,8 @@ ROWS = (
     ('A self-signed certificate with validate_certs false or a CA bundle', 'converged',
      r'test_tls\.py::test_(validate_certs_false|a_ca_bundle)|test_client\.py::test_(validate_certs_false|a_ca_bundle)'),
     ('A refused port, a non-admin account, a missing password, a failed login in the preflight', 'clean failure at once',
-     r'test_connection\.py::test_a_(refused_connection|missing_)|test_client\.py::test_(connection_refused|a_403_names)'
+     r'test_connection\.py::test_(a_refused_connection|a_missing_|an_account_that_is_not_an_institute_admin)'
+     r'|test_client\.py::test_(connection_refused|a_403_names)'
      r'|test_api_info\.py::test_(a_rejected_login|the_preflight_playbook_prints_a_failed|an_account_that_is_no_admin)'),
     ('Secrets: every integration run scanned for passwords, tokens and password hashes', 'no secret seen',
      r'^tests/integration/'),

@@ -100,3 +100,13 @@ def test_a_rejected_login_names_the_account_and_the_host(simulator, run_playbook
 def test_validate_certs_false_is_warned_about(simulator, run_playbook):
     run = run_playbook([read_john(validate_certs=False)])
     assert 'validate_certs is false: the TLS certificate of %s is not checked' % simulator.url in run.stdout
+
+
+def test_an_account_that_is_not_an_institute_admin_is_named_with_the_host(simulator, run_playbook):
+    simulator.add_user('teacher', password='Teacher-Pass-1')
+    run = run_playbook([read_john(api_username='teacher')], env={'TESTPRESS_PASSWORD': 'Teacher-Pass-1'},
+                       expect_failure=True)
+    assert message(run) == ("GET %s: 403 the account 'teacher' is not an institute admin at %s (You do not have "
+                            'permission to perform this action.): the Admin API needs the login of an institute admin'
+                            % (USERS, simulator.url.split('//')[1]))
+    assert run.writes == []
