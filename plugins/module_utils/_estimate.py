@@ -54,7 +54,8 @@ def span(chains, concurrency):
     chains = [chain for chain in chains if chain]
     if not chains:
         return 0
-    return max(max(chains), math.ceil(sum(chains) / float(min(concurrency, len(chains)))))
+    shared = math.ceil(sum(chains) / float(min(concurrency, len(chains))))
+    return max(chains + [shared])
 
 
 def _pages(items):

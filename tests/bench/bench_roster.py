@@ -7,7 +7,7 @@ asserts nothing.
 
     .venv/bin/python tests/bench/bench_roster.py [--latency 0.02] [--concurrency 8[,16,...]] [--loop-users 50]
                                                  [--sizes 1000,10000] [--only loops,sizes,controller]
-                                                 [--expires 2031-03-31]
+                                                 [--expires 2031-03-31] [--only progress]
 
 ``make bench-large`` is ``--only sizes --sizes 1000,10000,100000 --concurrency 16,32 --expires 2031-03-31``: for
 each concurrency and size, a create, a no-op rerun and a check-mode audit (1 % drift) of a roster with a batch,
@@ -19,6 +19,9 @@ writes (the simulator's request log), the floor ((reads + writes) x latency / co
 calls cost if nothing else did), the module's own seconds (the life of its process), and the peak
 memory (RSS) of the controller (ansible-playbook and its workers) and of the module. The controller's
 seconds are the wall less the module's.
+
+The progress case creates the largest size's roster twice, with ``progress: false`` and with the progress lines
+(the default), and prints what the lines cost: the difference of the two runs, in % of the run without them.
 
 The controller cases give the largest size's roster to the task in each way a playbook can: written in
 the playbook, ``lookup('file') | from_yaml``, and ``src`` as YAML, JSON and CSV; then the shipped
@@ -281,6 +284,20 @@ def shipped_audit(bench, size, roster_file, concurrency):
     return shipped, own
 
 
+def progress_case(bench, size, concurrency, url, expires=None):
+    """The create of ``size`` students with progress off, then on: ``{False: row, True: row}``."""
+    roster = write_roster(os.path.join(bench.workdir, 'roster-progress-%d.csv' % size),
+                          [student(number, expires) for number in range(size)])
+    rows = {}
+    for progress in (False, True):
+        bench.fresh()
+        tasks = roster_task(roster, concurrency)
+        tasks[0]['testpress.lms.testpress_roster']['progress'] = progress
+        rows[progress] = bench.run('testpress_roster: create %d, progress %s' % (size, 'on' if progress else 'off'),
+                                   size, play(tasks, url), concurrency)
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--latency', type=float, default=0.02)
@@ -288,8 +305,8 @@ def main():
     parser.add_argument('--expires', help='an end date for every student\'s batch subscription (YYYY-MM-DD)')
     parser.add_argument('--loop-users', type=int, default=50)
     parser.add_argument('--sizes', default='1000,10000')
-    parser.add_argument('--only', default='loops,sizes,controller',
-                        help='which parts to run: loops, sizes (create, rerun, audit), controller')
+    parser.add_argument('--only', default='loops,sizes,progress,controller',
+                        help='which parts to run: loops, sizes (create, rerun, audit), progress, controller')
     parser.add_argument('--json', help='also write the rows to this file')
     args = parser.parse_args()
     only = set(args.only.split(','))
@@ -326,6 +343,12 @@ def main():
     if 'sizes' in only and 'loops' in only:
         summary.append('roster s/user vs the module loop: %.0fx faster (target >= 100x)'
                        % (modules['per_user'] / bench.rows[2]['per_user']))
+
+    if 'progress' in only:
+        rows = progress_case(bench, size, args.concurrency, url, args.expires)
+        summary.append('progress lines: create of %d %.1f s with them, %.1f s without: %+.1f %% (target < 5 %%)'
+                       % (size, rows[True]['seconds'], rows[False]['seconds'],
+                          100.0 * (rows[True]['seconds'] - rows[False]['seconds']) / rows[False]['seconds']))
 
     if 'controller' in only:
         if 'sizes' not in only:
