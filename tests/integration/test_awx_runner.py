@@ -124,3 +124,19 @@ def test_redacted_jobs_keep_every_personal_value_out_of_the_output_and_the_event
     report = json.loads((reports / 'drift-report.json').read_text(encoding='utf-8'))
     assert report['redacted'] is True and report['summary']['created'] == len(EXAMPLE)
     assert simulator.user('asha')['email'] == 'asha@example.com'
+
+
+def test_progress_lines_are_job_events_of_their_task(simulator, job, tmp_path):
+    """A long export as an AWX job: its progress lines are in the job's output and are events of the task. Each
+    call takes 2 s: the login, the user list and the seeded accounts' course lists last well over 10 s."""
+    (tmp_path / 'job' / 'project' / 'export.yml').write_text(yaml.safe_dump([{
+        'name': 'Export', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [{
+            'name': 'Read every account slowly',
+            'testpress.lms.testpress_user_info': {'include': ['courses'], 'concurrency': 1}}]}]), encoding='utf-8')
+    simulator.faults['latency'] = 2.0
+    artifacts = job('export', 'export.yml', {})
+    line = 'testpress_user_info [localhost]: reading: '
+    assert line in (artifacts / 'stdout').read_text(encoding='utf-8')
+    events = [json.loads(path.read_text(encoding='utf-8')) for path in sorted((artifacts / 'job_events').glob('*.json'))]
+    carrying = [event for event in events if line in event.get('stdout', '')]
+    assert carrying and all(event['event_data'].get('task') == 'Read every account slowly' for event in carrying)
