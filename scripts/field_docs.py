@@ -37,6 +37,7 @@ FILES = {
     'plugins/modules/testpress_user_info.py': ('personal fields',),
     'plugins/filter/drift_report.yml': ('personal fields',),
     'plugins/filter/drift_markdown.yml': ('personal fields',),
+    'plugins/filter/journal_markdown.yml': ('personal fields',),
     'docs/audits.md': ('personal fields',),
     'plugins/filter/roster_from_csv.yml': ('header spellings',),
 }

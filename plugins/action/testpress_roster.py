@@ -7,12 +7,16 @@ entry, from a file or the task's ``users``, is checked as the module's argument 
 collection's words (a misspelt key with the closest one, a value of the wrong type named by its key). When the
 roster has such problems, the module still checks the names of the other entries against the institute, in check
 mode (no write can happen), so that one run reports every mistake; then the task fails, having changed nothing.
-The module's problems with an entry are named by the file's row, in the first block Ansible prints too."""
+The module's problems with an entry are named by the file's row, in the first block Ansible prints too. With
+``backup: true``, a roster file's backups go beside it (``backups/``) unless ``backup_dir`` says otherwise."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import problems_message
 from ansible_collections.testpress.lms.plugins.module_utils._module import connection_argument_spec
@@ -46,6 +50,10 @@ class ActionModule(ModuleAction):
 
     def run_with(self, args, task_vars):
         roster = self.roster_of_src(args)
+        if roster is not None and args.get('backup_dir') is None and boolean(args.get('backup', False), strict=False):
+            # A backup's default home: beside the roster file it would restore.
+            args['backup_dir'] = os.path.join(os.path.dirname(os.path.abspath(self._find_needle('files', roster.name))),
+                                              'backups')
         if roster is None and isinstance(args.get('users'), list):
             roster = RosterFile(None, list(args['users']))
         if roster is None:

@@ -27,6 +27,15 @@ MEMBERSHIPS = (('batches', 'batch'), ('courses', 'course'))
 MAX_CHARS = 65536
 MAX_ROWS = 1000
 FULL_REPORT = 'drift-report.json'
+# The words of a report: of an audit (check mode: drift), or of a run that applied its changes (``applied``).
+WORDS = {
+    False: {'title': 'Roster drift report', 'none': '**No drift**: the platform matches the roster (%s).',
+            'some': '**%s %s** from the roster (%s).', 'verb': ('differs', 'differ'),
+            'header': '| user | what differs | platform | roster |'},
+    True: {'title': 'Roster changes applied', 'none': '**No changes applied**: the platform already matched the roster (%s).',
+           'some': '**%s %s** by the roster (%s).', 'verb': ('changed', 'changed'),
+           'header': '| user | what changed | before | after |'},
+}
 # A line break would end a table row; a run of backticks is fenced by a longer one.
 LINE_BREAKS = re.compile(r'[\r\n\u2028\u2029\x85\x0b\x0c]+')
 BACKTICKS = re.compile(r'`+')
@@ -224,31 +233,35 @@ def _guard_lines(guard):
                guard.get('memberships_removed'), raise_to or 'the removal limits'), '']
 
 
-def _limit(name, value, minimum):
+def _limit(name, value, minimum, filter_name='drift_markdown'):
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise AnsibleFilterError('drift_markdown: %s must be a whole number of at least %d, got %r' % (name, minimum, value))
+        raise AnsibleFilterError('%s: %s must be a whole number of at least %d, got %r' % (filter_name, name, minimum, value))
     return value
 
 
-def drift_markdown(result, title='Roster drift report', redact=False, max_rows=MAX_ROWS, max_chars=MAX_CHARS,
+def drift_markdown(result, title=None, redact=False, max_rows=MAX_ROWS, max_chars=MAX_CHARS,
                    full_report=FULL_REPORT):
     """The report as Markdown: every count on top; one line per account created, deleted or deactivated
     and a row per difference of an updated one, as many accounts as ``max_rows`` and ``max_chars`` allow;
-    then how many more there are and where to read them."""
+    then how many more there are and where to read them. Of a result that was ``applied`` (not check mode),
+    what changed, and the backup file of the accounts as they were, when there is one."""
     max_rows, max_chars = _limit('max_rows', max_rows, 0), _limit('max_chars', max_chars, 1000)
     accounts = _accounts(result, redact)
     total = len(accounts) + _not_listed(result)
     summary = result['summary']
+    words = WORDS[result.get('applied') is True]
     counts = ', '.join('%d %s' % (summary.get(key, 0), key) for key in SUMMARY_KEYS)
-    lines = ['# %s' % title, ''] + _guard_lines(result.get('guard'))
+    lines = ['# %s' % (title or words['title']), ''] + _guard_lines(result.get('guard'))
     if result.get('plan_digest'):
         lines += ['Saved plan %s: applied exactly as shown here, or not at all.' % _code(result['plan_digest']), '']
     if not total:
-        lines.append('**No drift**: the platform matches the roster (%s).' % counts)
+        lines.append(words['none'] % counts)
         return '\n'.join(lines) + '\n'
-    differ = '%s differ%s' % (_plural(total, 'account'), 's' if total == 1 else '')
-    lines += ['**%s** from the roster (%s).' % (differ, counts), '']
-    table = ['| user | what differs | platform | roster |', '| --- | --- | --- | --- |']
+    lines += [words['some'] % (_plural(total, 'account'), words['verb'][total != 1], counts), '']
+    if result.get('backup_file'):
+        lines += ['Backup of these accounts as they were: %s (apply it with `membership: exact` to undo the run).'
+                  % _code(result['backup_file']), '']
+    table = [words['header'], '| --- | --- | --- | --- |']
     size = sum(len(line) + 1 for line in lines + table) + 1
     shown, accounts_shown = [], 0
     for change, rows in accounts:

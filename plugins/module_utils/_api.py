@@ -92,29 +92,30 @@ class TestpressAPI:
             params['auto_generate_password'] = 'true'
         if notify_credential:
             params['notify_credential'] = 'true'
-        return self.client.request_object('POST', USERS_PATH, params=params or None, body=body)
+        return self.client.request_object('POST', USERS_PATH, params=params or None, body=body, action='create')
 
     def update_user(self, user_id, body, check=None):
         """The PUT of ``body``; its answer is the record as stored, which ``check(answer)`` may find wanting."""
-        return self.client.request_object('PUT', _user_path(user_id), body=body, check=check)
+        return self.client.request_object('PUT', _user_path(user_id), body=body, check=check, action='update')
 
     def delete_user(self, user_id):
-        self.client.delete('%s%d/' % (DELETE_USERS_PATH, _id(user_id)))
+        self.client.delete('%s%d/' % (DELETE_USERS_PATH, _id(user_id)), action='delete')
 
     def list_members(self, kind, user_id):
         return self._assumed(kind, self.client.get_all, _user_path(user_id, kind))
 
     def add_members(self, kind, user_id, ids):
-        return self.client.post(_user_path(user_id, kind), {kind: list(ids)})
+        return self.client.post(_user_path(user_id, kind), {kind: list(ids)}, action='add ' + kind)
 
     def remove_members(self, kind, user_id, ids):
-        return self.client.delete(_user_path(user_id, kind), {kind: list(ids)})
+        return self.client.delete(_user_path(user_id, kind), {kind: list(ids)}, action='remove ' + kind)
 
     def list_subscriptions(self, user_id):
         return self._assumed('subscriptions', self.client.get_all, _user_path(user_id, 'subscriptions'))
 
     def add_subscriptions(self, user_id, ids, expires):
-        return self.client.post(_user_path(user_id, 'subscriptions'), {'batches': list(ids), 'expires': expires})
+        return self.client.post(_user_path(user_id, 'subscriptions'), {'batches': list(ids), 'expires': expires},
+                                action='add batches with expires')
 
     def search_catalogue(self, kind, text):
         path, parameter = self.CATALOGUE[kind]

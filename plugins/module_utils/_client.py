@@ -128,6 +128,7 @@ class TestpressClient:
         self._token_lock = threading.Lock()
         self._session = _transport.session(pool_size, validate_certs)
         self._proxies = _transport.proxies_for(self.base_url)
+        self.journal = None  # the write journal (``_journal.Journal``) when the task keeps one: every write goes in it
 
     @property
     def can_login(self):
@@ -145,32 +146,31 @@ class TestpressClient:
         self._token = answer['token']
         return self._token
 
-    def request(self, method, path, params=None, body=None):
+    def request(self, method, path, params=None, body=None, action=None):
         """One call; ``path`` starts with ``/api/``. Returns the decoded JSON, or None for an empty answer."""
-        return self._request(method, path, params=params, body=body)
+        return self._request(method, path, params=params, body=body, action=action)
 
-    def request_object(self, method, path, params=None, body=None, check=None):
+    def request_object(self, method, path, params=None, body=None, check=None, action=None):
         """One call whose answer must be a JSON object (one record); anything else is a TestpressError, and so is
         an object of which ``check(answer)`` says what is wrong (a write acknowledged but not applied)."""
-        return self._request(method, path, params=params, body=body,
+        return self._request(method, path, params=params, body=body, action=action,
                              check=lambda answer: _not_an_object(answer) or (check(answer) if check else None))
 
-    def _request(self, method, path, params=None, body=None, check=None):
+    def _request(self, method, path, params=None, body=None, check=None, action=None):
         if self.read_only and method != 'GET':
             raise RuntimeError('refusing %s %s: this client is read-only (check mode)' % (method, path))
-        return self._send(method, _with_slash(path), params=params, body=body, check=check)
+        if self.journal is None or method == 'GET':
+            return self._send(method, _with_slash(path), params=params, body=body, check=check)
+        return self.journal.record(self._send, method, _with_slash(path), params, body, check, action, self._secrets_of(body))
 
     def get(self, path, params=None):
         return self.request('GET', path, params=params)
 
-    def post(self, path, body=None, params=None):
-        return self.request('POST', path, params=params, body=body)
+    def post(self, path, body=None, params=None, action=None):
+        return self.request('POST', path, params=params, body=body, action=action)
 
-    def put(self, path, body=None):
-        return self.request('PUT', path, body=body)
-
-    def delete(self, path, body=None):
-        return self.request('DELETE', path, body=body)
+    def delete(self, path, body=None, action=None):
+        return self.request('DELETE', path, body=body, action=action)
 
     def get_all(self, path, params=None, workers=1, shape=None, progress=SILENT):
         """Every item of a paginated list, to the last page; ``shape(item)`` in place of each item when given

@@ -75,6 +75,12 @@ def export_accounts(api, params, concurrency, progress=SILENT):
     with_expiry = 'expires' in include
     kinds = [kind for kind in MEMBERSHIP_KINDS if kind.option in include or (kind is BATCHES and with_expiry)]
     records = sorted(find_accounts(api, params, concurrency, progress), key=lambda record: record['username'])
+    return export_records(api, records, kinds, with_expiry, concurrency, progress)
+
+
+def export_records(api, records, kinds, with_expiry, concurrency, progress=SILENT):
+    """User ``records`` as roster entries with their memberships of ``kinds`` (batches ``with_expiry``: their
+    ``expires`` too), read in parallel. An export's and a backup's one way to roster shape."""
     memberships = read_memberships(api, [(record, kind, kind is BATCHES and with_expiry)
                                          for record in records for kind in kinds], concurrency, progress)
     shared = dict((kind, _names_shared_by_several(kind, memberships)) for kind in kinds)

@@ -16,6 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI
 from ansible_collections.testpress.lms.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, TestpressClient
+from ansible_collections.testpress.lms.plugins.module_utils._journal import Journal, new_run_id
 from ansible_collections.testpress.lms.plugins.module_utils._redact import redacted_result
 from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT, reporter
 from ansible_collections.testpress.lms.plugins.module_utils._pace import check_rate_limit
@@ -73,6 +74,16 @@ def missing_credentials(params):
     return None
 
 
+def journal_argument_spec():
+    """``journal``, taken by every module that writes (the ``testpress.lms.journal`` doc fragment)."""
+    return {'journal': {'type': 'path', 'fallback': (env_fallback, ['TESTPRESS_JOURNAL'])}}
+
+
+def backup_argument_spec():
+    """``backup`` and ``backup_dir`` (the ``testpress.lms.backup`` doc fragment)."""
+    return {'backup': {'type': 'bool', 'default': False}, 'backup_dir': {'type': 'path'}}
+
+
 class TestpressModule:
     """An ``AnsibleModule`` with the Testpress connection, check mode and diff handled once."""
 
@@ -96,6 +107,8 @@ class TestpressModule:
         self.invocation = None
         # What the task has done so far, for the action plugin's progress lines (see report_progress).
         self.progress = SILENT
+        # The run's id: in its journal's lines and its backup's name.
+        self.run_id = new_run_id()
 
     @property
     def api(self):
@@ -133,8 +146,23 @@ class TestpressModule:
                 pool_size=max(16, self.workers),
                 read_only=self.check_mode,
             )
+            if params.get('journal') and not self.check_mode:
+                client.journal = Journal(params['journal'], self.name, self.run_id, self.account)
             self._api = TestpressAPI(client)
         return self._api
+
+    @property
+    def name(self):
+        """The module's short name (``testpress_roster``)."""
+        name = self.ansible._name
+        return name[:-3] if name.endswith('.py') else name.rsplit('.', 1)[-1]
+
+    @property
+    def account(self):
+        """The one account a single-account task acts on, as its options name it (None for a roster)."""
+        if self.params.get('username'):
+            return self.params['username'].strip()
+        return 'user id %d' % self.params['user_id'] if self.params.get('user_id') is not None else None
 
     def carry_out(self, plan, *args):
         """The one place check mode is decided: a plan with changes is applied (``plan.apply(api, *args)``)
@@ -198,3 +226,5 @@ class TestpressModule:
             self.fail('%s. %s' % (str(err).rstrip('.'), remedy) if remedy else str(err))
         finally:
             self.progress.close()
+            if self._api is not None and self._api.client.journal is not None:
+                self._api.client.journal.close()

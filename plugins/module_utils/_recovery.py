@@ -42,6 +42,8 @@ def until_done(client, send, read_back, happened_before=None):
             # A write still in flight behind a gateway shows up in a read a moment later.
             client.pause(attempt)
         done, result = read_back()
+        if client.journal is not None:
+            client.journal.recovered(done, again=not (done or applied_earlier or attempt > client.max_retries))
         if done:
             return result
         if applied_earlier or attempt > client.max_retries:

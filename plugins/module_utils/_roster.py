@@ -25,6 +25,7 @@ import re
 from ansible_collections.testpress.lms.plugins.module_utils._entry import MEMBERSHIP_KINDS, RosterError
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
 from ansible_collections.testpress.lms.plugins.module_utils._guards import Protection, check_entry, check_sweep, guard_removals
+from ansible_collections.testpress.lms.plugins.module_utils._journal import account as journal_account
 from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     BATCHES,
     Catalogue,
@@ -285,7 +286,8 @@ class RosterPlan:
     def apply(self, api):
         def attempt(change):
             try:
-                apply_change(api, change)
+                with journal_account(change.username):
+                    apply_change(api, change)
             except (TestpressError, InputError) as err:
                 self.progress.advance(failed=1)
                 # The client scrubs what it sent; an entry's password is scrubbed at any length here too.

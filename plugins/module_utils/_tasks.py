@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 
+from ansible_collections.testpress.lms.plugins.module_utils._backup import write_backup
 from ansible_collections.testpress.lms.plugins.module_utils._entry import FirstPassword, validate_entries
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._export import export_accounts
@@ -30,6 +31,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._membership import (
     read_membership,
     validate_items,
 )
+from ansible_collections.testpress.lms.plugins.module_utils._module import journal_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._roster import (
     BATCHES,
     RosterPlan,
@@ -53,8 +55,18 @@ def run_user(module):
                     notify_credential=params['notify_credential'])
     record = module.api.find_user(spec.username)
     user_plan = plan_absent(record) if params['state'] == 'absent' else plan_present(spec, record)
+    backup = backup_before_writes(module, [(spec.username, record)] if user_plan.changed else [])
     user = module.carry_out(user_plan)
-    module.exit(user_plan.changed, diff={'before': user_plan.before, 'after': user_plan.after}, user=user)
+    module.exit(user_plan.changed, diff={'before': user_plan.before, 'after': user_plan.after}, user=user, **backup)
+
+
+def backup_before_writes(module, accounts, concurrency=1):
+    """``backup: true``: the ``(username, record)`` accounts about to change, written before the first write.
+    Returns ``{'backup_file': path}``, or nothing in check mode or when nothing changes."""
+    if not module.params.get('backup') or not accounts or module.check_mode:
+        return {}
+    return {'backup_file': write_backup(module.api, accounts, module.params['backup_dir'], module.name, module.run_id,
+                                        concurrency)}
 
 
 def membership_argument_spec(option):
@@ -68,6 +80,7 @@ def membership_argument_spec(option):
     }
     if kind.has_expiry:
         spec['expires'] = {'type': 'str'}
+    spec.update(journal_argument_spec())
     return spec
 
 
@@ -144,8 +157,10 @@ def run_roster(module):
     roster_plan = RosterPlan(changes, concurrency, progress)
     digest = _plan.after_planning(params, api.client.base_url, roster_plan.changes, saved, module.check_mode)
 
+    backup = backup_before_writes(module, [(change.username, change.record) for change in roster_plan.pending], concurrency)
     applied, failures = module.carry_out(roster_plan)
     result = roster_result(roster_plan.changes, applied, failures, params['max_changes_listed'], params['changes_file'])
+    result.update(backup, applied=not module.check_mode)
     diff = [change.diff() for change in applied[:params['max_changes_listed']]]
     if digest is not None:
         result['plan_digest'] = digest

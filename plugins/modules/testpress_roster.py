@@ -27,6 +27,8 @@ description:
 author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
   - testpress.lms.connection
+  - testpress.lms.journal
+  - testpress.lms.backup
   - testpress.lms.attributes
   - testpress.lms.progress
 attributes:
@@ -496,6 +498,19 @@ changes:
       before: {city: Chennai}
       after: {city: Madurai}
       batches: {added: [NEET Morning Batch], expires: "2031-03-31"}
+applied:
+  description:
+    - V(true) when the task ran without check mode, so RV(changes) were written; V(false) in check mode, where they
+      are what a run would write. C(testpress.lms.drift_markdown) reports the first as applied, the second as drift.
+  returned: always
+  type: bool
+  sample: true
+backup_file:
+  description:
+    - With O(backup=true), the roster file holding every account the task changed, as it was before.
+  returned: when O(backup=true) and the task changed an account (not in check mode)
+  type: str
+  sample: /srv/rosters/backups/demo.testpress.in-20261204T171500Z-3f9a2c.yml
 changes_not_listed:
   description:
     - How many changed accounts RV(changes) leaves out, past O(max_changes_listed); V(0) when it lists every
@@ -622,7 +637,7 @@ diff:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule, backup_argument_spec, journal_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._progress import progress_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._entry import entry_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._tasks import run_roster
@@ -650,6 +665,7 @@ def main():
         plan_max_age=dict(type='str', default='24h'),
         **progress_argument_spec()
     )
+    argument_spec.update(journal_argument_spec(), **backup_argument_spec())
     TestpressModule(argument_spec, mutually_exclusive=[('users', 'src')],
                     required_one_of=[('users', 'src')]).run(run_roster)
 

@@ -18,6 +18,8 @@ author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
   - testpress.lms.connection
   - testpress.lms.user_profile
+  - testpress.lms.journal
+  - testpress.lms.backup
   - testpress.lms.attributes
 options:
   username:
@@ -117,6 +119,12 @@ user:
     is_active: true
     custom_fields:
       Roll Number: "2026-041"
+backup_file:
+  description:
+    - With O(backup=true), the roster file holding the account as it was before the task changed it.
+  returned: when O(backup=true) and the task changed the account (not in check mode)
+  type: str
+  sample: /srv/rosters/backups/demo.testpress.in-20261204T171500Z-3f9a2c.yml
 diff:
   description:
     - With C(--diff), the managed fields before and after the task, normalised (dates as V(YYYY-MM-DD),
@@ -134,7 +142,7 @@ diff:
       returned: when diff mode is on
 '''
 
-from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule, backup_argument_spec, journal_argument_spec
 from ansible_collections.testpress.lms.plugins.module_utils._tasks import run_user
 from ansible_collections.testpress.lms.plugins.module_utils._users import profile_argument_spec
 
@@ -149,6 +157,7 @@ def main():
         notify_credential=dict(type='bool', default=False, no_log=False),
         **profile_argument_spec()
     )
+    argument_spec.update(journal_argument_spec(), **backup_argument_spec())
     TestpressModule(argument_spec).run(run_user)
 
 

@@ -19,6 +19,7 @@ description:
 author: Testpress LMS collection contributors (@testpress)
 extends_documentation_fragment:
   - testpress.lms.connection
+  - testpress.lms.journal
   - testpress.lms.attributes
 options:
   username:

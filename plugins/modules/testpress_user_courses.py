@@ -57,6 +57,7 @@ seealso:
     description: Batch membership and subscription end dates.
 extends_documentation_fragment:
   - testpress.lms.connection
+  - testpress.lms.journal
   - testpress.lms.attributes
 '''
 

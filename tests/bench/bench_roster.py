@@ -6,8 +6,8 @@
 asserts nothing.
 
     .venv/bin/python tests/bench/bench_roster.py [--latency 0.02] [--concurrency 8[,16,...]] [--loop-users 50]
-                                                 [--sizes 1000,10000] [--only loops,sizes,controller]
-                                                 [--expires 2031-03-31] [--only progress]
+                                                 [--sizes 1000,10000] [--only loops,sizes,progress,journal,controller]
+                                                 [--expires 2031-03-31]
 
 ``make bench-large`` is ``--only sizes --sizes 1000,10000,100000 --concurrency 16,32 --expires 2031-03-31``: for
 each concurrency and size, a create, a no-op rerun and a check-mode audit (1 % drift) of a roster with a batch,
@@ -20,8 +20,9 @@ calls cost if nothing else did), the module's own seconds (the life of its proce
 memory (RSS) of the controller (ansible-playbook and its workers) and of the module. The controller's
 seconds are the wall less the module's.
 
-The progress case creates the largest size's roster twice, with ``progress: false`` and with the progress lines
-(the default), and prints what the lines cost: the difference of the two runs, in % of the run without them.
+The progress and journal cases create the largest size's roster twice each (``option_case``): with
+``progress: false`` and with the progress lines (the default); without and with ``journal``. Each prints what
+its option costs: the difference of the two runs, in % of the run without it.
 
 The controller cases give the largest size's roster to the task in each way a playbook can: written in
 the playbook, ``lookup('file') | from_yaml``, and ``src`` as YAML, JSON and CSV; then the shipped
@@ -284,17 +285,19 @@ def shipped_audit(bench, size, roster_file, concurrency):
     return shipped, own
 
 
-def progress_case(bench, size, concurrency, url, expires=None):
-    """The create of ``size`` students with progress off, then on: ``{False: row, True: row}``."""
-    roster = write_roster(os.path.join(bench.workdir, 'roster-progress-%d.csv' % size),
+def option_case(bench, size, concurrency, url, option, values, expires=None):
+    """The create of ``size`` students once per value of the roster's ``option`` (None: left out), each on a fresh
+    institute: ``{value: row}``. What an option such as ``progress`` or ``journal`` costs a run."""
+    roster = write_roster(os.path.join(bench.workdir, 'roster-%s-%d.csv' % (option, size)),
                           [student(number, expires) for number in range(size)])
     rows = {}
-    for progress in (False, True):
+    for value in values:
         bench.fresh()
         tasks = roster_task(roster, concurrency)
-        tasks[0]['testpress.lms.testpress_roster']['progress'] = progress
-        rows[progress] = bench.run('testpress_roster: create %d, progress %s' % (size, 'on' if progress else 'off'),
-                                   size, play(tasks, url), concurrency)
+        if value is not None:
+            tasks[0]['testpress.lms.testpress_roster'][option] = value
+        rows[value] = bench.run('testpress_roster: create %d, %s %s' % (size, option, 'off' if value in (None, False) else 'on'),
+                                size, play(tasks, url), concurrency)
     return rows
 
 
@@ -305,8 +308,8 @@ def main():
     parser.add_argument('--expires', help='an end date for every student\'s batch subscription (YYYY-MM-DD)')
     parser.add_argument('--loop-users', type=int, default=50)
     parser.add_argument('--sizes', default='1000,10000')
-    parser.add_argument('--only', default='loops,sizes,progress,controller',
-                        help='which parts to run: loops, sizes (create, rerun, audit), progress, controller')
+    parser.add_argument('--only', default='loops,sizes,progress,journal,controller',
+                        help='which parts to run: loops, sizes (create, rerun, audit), progress, journal, controller')
     parser.add_argument('--json', help='also write the rows to this file')
     args = parser.parse_args()
     only = set(args.only.split(','))
@@ -345,10 +348,19 @@ def main():
                        % (modules['per_user'] / bench.rows[2]['per_user']))
 
     if 'progress' in only:
-        rows = progress_case(bench, size, args.concurrency, url, args.expires)
+        rows = option_case(bench, size, args.concurrency, url, 'progress', (False, True), args.expires)
         summary.append('progress lines: create of %d %.1f s with them, %.1f s without: %+.1f %% (target < 5 %%)'
                        % (size, rows[True]['seconds'], rows[False]['seconds'],
                           100.0 * (rows[True]['seconds'] - rows[False]['seconds']) / rows[False]['seconds']))
+    if 'journal' in only:
+        journal = os.path.join(bench.workdir, 'journal.jsonl')
+        rows = option_case(bench, size, args.concurrency, url, 'journal', (None, journal), args.expires)
+        with open(journal, 'rb') as handle:
+            lines = sum(1 for _line in handle)
+        summary.append('journal: create of %d %.1f s with it, %.1f s without: %+.1f %% (target < 5 %%); %d lines, %.1f MB'
+                       % (size, rows[journal]['seconds'], rows[None]['seconds'],
+                          100.0 * (rows[journal]['seconds'] - rows[None]['seconds']) / rows[None]['seconds'], lines,
+                          os.path.getsize(journal) / 2 ** 20))
 
     if 'controller' in only:
         if 'sizes' not in only:

@@ -50,17 +50,17 @@ class Recorder:
         self.calls.add((method, re.sub(r'/\d+/', '/ID/', path), tuple(sorted(params or ()))))
         return {}
 
-    def request_object(self, method, path, params=None, body=None, check=None):  # check: how the answer is judged
+    def request_object(self, method, path, params=None, body=None, check=None, action=None):  # check: how the answer is judged
         return self._record(method, path, params)
 
     def get_all(self, path, params=None, workers=1, **_how):  # shape, progress: how the pages are read
         self._record('GET', path, params)
         return []
 
-    def post(self, path, body=None):
+    def post(self, path, body=None, action=None):
         return self._record('POST', path)
 
-    def delete(self, path, body=None):
+    def delete(self, path, body=None, action=None):
         return self._record('DELETE', path)
 
 

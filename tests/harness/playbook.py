@@ -182,11 +182,12 @@ def password_in(password, text):
     return re.search(r"(?<![A-Za-z0-9])%s(?![A-Za-z0-9])" % re.escape(password), text) is not None
 
 
-def secrets_seen(simulator, run):
-    """What kinds of secret appear in a run's output or task results: the passwords the simulator received
-    (logins, creates, updates; of any length, see password_in), the admin password, every token it issued,
-    and any password hash."""
-    text = run.stdout + "\n" + json.dumps(run.results, default=str)
+def secrets_seen(simulator, run, text=None):
+    """What kinds of secret appear in a run's output or task results (or in ``text``, a file the run wrote): the
+    passwords the simulator received (logins, creates, updates; of any length, see password_in), the admin
+    password, every token it issued, and any password hash."""
+    if text is None:
+        text = run.stdout + "\n" + json.dumps(run.results, default=str)
     found = []
     passwords = set([ADMIN_PASSWORD])
     for entry in run.log:

@@ -5,7 +5,7 @@
 (and, in a second test, under the API's rate throttle): SIGKILL to ansible-playbook, the task's worker (in a
 session of its own) and the module, none left running. Each rerun picks up where the last one died, and the
 last one converges: every student exists once, exactly as declared, nothing lost, and a further run writes
-nothing.
+nothing. The roster keeps a journal: after each kill it names every write the simulator received.
 
 The short form runs in `make test`; `make crash-loop` runs the long one (2,000 students, 5 kills), through
 TESTPRESS_CRASH_STUDENTS and TESTPRESS_CRASH_KILLS.
@@ -13,8 +13,11 @@ TESTPRESS_CRASH_STUDENTS and TESTPRESS_CRASH_KILLS.
 
 from __future__ import annotations
 
+import collections
 import os
 import random
+
+from ansible_collections.testpress.lms.tests.harness.journal import final_lines, journal_lines, journal_writes, simulator_writes
 
 STUDENTS = int(os.environ.get('TESTPRESS_CRASH_STUDENTS', '300'))
 KILLS = int(os.environ.get('TESTPRESS_CRASH_KILLS', '3'))
@@ -41,11 +44,21 @@ def students_created(simulator, students):
     return sum(1 for number in range(students) if simulator.user('crash-%04d' % number) is not None)
 
 
-def kill_at_random_writes(simulator, run_playbook, task, students, kills, seed):
+def assert_journal_names_every_write(simulator, journal):
+    """Every write the simulator received is in the journal; every one the journal says ended reached it. Only a
+    call in flight at a kill may be ``sent`` without an outcome, and it may or may not have arrived."""
+    received = simulator_writes(list(simulator.log))
+    named, ended = journal_writes(journal_lines(journal)), journal_writes(journal_lines(journal), ('done', 'failed'))
+    assert received - named == collections.Counter(), 'writes the simulator received that the journal does not name'
+    assert ended - received == collections.Counter(), 'writes the journal says ended that never reached the simulator'
+
+
+def kill_at_random_writes(simulator, run_playbook, task, students, kills, seed, journal=None):
     """Kill the run `kills` times, each at a random write (past the first tenth of the students' creates and
     before the last, and at least one write into the run, so that the module is running), whatever the number
-    of writes a student takes; assert that each kill reached the module and left no process running. Returns
-    the number of students that existed after each kill."""
+    of writes a student takes; assert that each kill reached the module and left no process running, and that
+    the ``journal`` (when the task keeps one) names every write. Returns the number of students that existed
+    after each kill."""
     moments = sorted(random.Random(seed).sample(range(students // 10, students - students // 10), kills))
     interrupted = []
     for moment in moments:
@@ -56,6 +69,8 @@ def kill_at_random_writes(simulator, run_playbook, task, students, kills, seed):
         assert any(MODULE in command for command in killed.killed.values()), killed.killed
         assert len(killed.killed) >= 2 and killed.survivors == {}, (killed.killed, killed.survivors)
         interrupted.append(students_created(simulator, students))
+        if journal is not None:
+            assert_journal_names_every_write(simulator, journal)
     return interrupted
 
 
@@ -80,14 +95,17 @@ def assert_converged(simulator, run_playbook, task, students):
     assert again.writes == [] and not again.changed
 
 
-def test_a_roster_killed_at_random_moments_converges_on_rerun_with_nothing_lost(simulator, run_playbook):
+def test_a_roster_killed_at_random_moments_converges_on_rerun_with_nothing_lost(simulator, run_playbook, tmp_path):
     students = [student(number) for number in range(STUDENTS)]
-    task = [{'name': 'roster', 'testpress.lms.testpress_roster': {'users': students}}]
+    journal = str(tmp_path / 'journal.jsonl')
+    task = [{'name': 'roster', 'testpress.lms.testpress_roster': {'users': students, 'journal': journal}}]
     simulator.faults['latency'] = 0.02
-    interrupted = kill_at_random_writes(simulator, run_playbook, task, STUDENTS, KILLS, SEED)
+    interrupted = kill_at_random_writes(simulator, run_playbook, task, STUDENTS, KILLS, SEED, journal)
     # The kills landed mid-run: some students, never all, existed after the first.
     assert all(0 < count < STUDENTS for count in interrupted[:1]), interrupted
     assert_converged(simulator, run_playbook, task, students)
+    assert_journal_names_every_write(simulator, journal)
+    assert set(line['outcome'] for line in final_lines(journal_lines(journal))) <= {'sent', 'done'}
 
 
 def test_a_roster_killed_during_throttled_creates_converges_on_rerun(simulator, run_playbook):

@@ -123,7 +123,7 @@ def test_the_audit_of_a_2000_student_onboarding_fits_a_pull_request_comment_and_
     assert sorted(row['user'] for row in report['rows'] if row['what'] == 'account') == [s['username'] for s in students]
 
 
-@pytest.mark.parametrize('name', ['roster_from_csv', 'roster_to_csv', 'drift_report', 'drift_markdown'])
+@pytest.mark.parametrize('name', ['roster_from_csv', 'roster_to_csv', 'drift_report', 'drift_markdown', 'journal_markdown'])
 def test_ansible_doc_renders_each_filter(name):
     command = [str(Path(sys.executable).parent / 'ansible-doc'), '-t', 'filter', 'testpress.lms.' + name]
     shown = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, ANSIBLE_NOCOLOR='1'), check=False)

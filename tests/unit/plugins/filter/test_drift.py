@@ -323,3 +323,15 @@ def test_a_plan_a_guard_blocked_is_rendered_under_its_own_heading_with_the_plan_
                                '`max_removals_percent` to 91.\n\n**4 accounts differ** from the roster')
     assert markdown.split('**4 accounts differ**')[1] == drift_markdown(RESULT).split('**4 accounts differ**')[1]
     assert 'Blocked by a guard' not in drift_markdown(RESULT)
+
+
+def test_an_applied_result_says_what_changed_and_names_its_backup():
+    applied = dict(RESULT, applied=True, backup_file='backups/demo-20261204T171500Z-3f9a2c.yml')
+    report = drift_markdown(applied)
+    assert report.startswith('# Roster changes applied\n\n**4 accounts changed** by the roster (1 created, ')
+    assert 'drift' not in report.lower() and '| user | what changed | before | after |' in report
+    assert 'Backup of these accounts as they were: `backups/demo-20261204T171500Z-3f9a2c.yml`' in report
+    one = dict(applied, changes=CHANGES[:1])
+    assert '**1 account changed** by the roster' in drift_markdown(one)
+    assert '**No changes applied**' in drift_markdown(dict(applied, changes=[]))
+    assert drift_markdown(dict(RESULT, applied=False)) == drift_markdown(RESULT)

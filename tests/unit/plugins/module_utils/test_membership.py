@@ -41,9 +41,10 @@ def course(item_id):
 
 
 class FakeClient:
-    """What the recovery of unknown outcomes asks of the client: its retry budget and its pause."""
+    """What the recovery of unknown outcomes asks of the client: its retry budget, its pause and its journal."""
 
     max_retries = 2
+    journal = None
 
     def pause(self, attempt):
         pass
@@ -537,4 +538,4 @@ def test_argument_spec_per_kind():
     assert spec["expires"] == {"type": "str"}
     assert spec["state"] == {"type": "str", "choices": ["present", "absent", "exact"], "default": "present"}
     courses = membership_argument_spec("courses")
-    assert "expires" not in courses and "courses" in courses and set(courses) == {"username", "user_id", "courses", "state"}
+    assert "expires" not in courses and "courses" in courses and set(courses) == {"username", "user_id", "courses", "state", "journal"}
