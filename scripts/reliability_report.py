@@ -55,7 +55,7 @@ ROWS = (
     ('Killed mid-roster with a journal: every write the server received is named in it (in flight: sent, no outcome)',
      'journal complete', r'test_crash_resume\.py::test_a_roster_killed_at_random_moments'),
     ('A write refused, or its answer lost and recovered by a read-back: the journal says how it ended', 'journal complete',
-     r'test_journal\.py::test_a_(refused_write|lost_answer|lost_write)'),
+     r'test_journal(_playbooks)?\.py::test_a_(refused_write|lost_answer|lost_write)'),
     ('A wrong roster applied with backup: true, then its backup applied with membership: exact', 'restored',
      r'test_backup\.py::'),
     ('Fuzzed options of every module and roster entries (hypothesis, 40 inputs each)', 'success or clean failure',
