@@ -9,10 +9,12 @@ simulator takes and reads the field back (kept cheap: it runs in make test)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 from ansible_collections.testpress.lms.tests.harness import REPO_ROOT
+from ansible_collections.testpress.lms.tests.harness.processes import SESSION_VARIABLE
 
 GUIDE = REPO_ROOT / 'docs' / 'architecture.md'
 ROW = "UserField('guardian_email', EMAIL, personal=True)"
@@ -49,7 +51,10 @@ def insert_before(path, anchor, text):
 
 
 def run(command, cwd):
-    return subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False)
+    # A session marker of its own: the copy's pytest, when it ends, ends every process carrying its marker, and
+    # with this session's it would end the playbook runs of this session's other workers.
+    env = dict((name, value) for name, value in os.environ.items() if name != SESSION_VARIABLE)
+    return subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
 def test_a_field_added_as_the_guide_says_needs_nothing_else(tmp_path):
