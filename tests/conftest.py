@@ -12,7 +12,8 @@
    - `simulator`: the Testpress API simulator (the `tests/simulator` package), one server per session,
      reset to its seed (state, log, faults, config) before each test.
    - `sim_env`: TESTPRESS_URL / TESTPRESS_USERNAME / TESTPRESS_PASSWORD for the simulator's admin.
-   - `run_playbook`, `module_examples`, `trap_users`: the playbook harness (tests/harness/playbook.py).
+   - `run_playbook`, `run_playbook_shared`, `module_examples`, `trap_users`: the playbook harness
+     (tests/harness/playbook.py).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from ansible_collections.testpress.lms.tests.harness.playbook import (  # noqa: 
     _collections_root,
     module_examples,
     run_playbook,
+    run_playbook_shared,
     trap_users,
 )
 from ansible_collections.testpress.lms.tests.harness.processes import leftovers, session_marker  # noqa: E402

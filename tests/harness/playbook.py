@@ -7,7 +7,9 @@ ansible-playbook, default callback, no colour), ``results`` (every task result i
 ``task``, ``changed``, ``failed``, ``skipped`` and the module's return values, plus ``_status`` ok/failed/
 skipped/unreachable, ``_action``, ``_host``, ``_index`` and, on failure, ``_ignore_errors``; a looped task is
 one result whose ``results`` lists the items), ``log`` (the simulator requests made during the run) and
-``writes`` (the write requests among them, login excluded). ``run.result("task name")`` finds a result.
+``writes`` (the write requests among them, login excluded). ``run.result("task name")`` finds a result and
+``run.output_of("task name")`` the output printed under that task's header. ``run_playbook_shared`` is the same for
+a module-scoped fixture: one run whose tasks several tests read.
 ``inventory`` and ``forks`` are passed to ansible-playbook as ``-i`` and ``--forks``.
 ``kill_when``: a callable polled while the run goes on; when it returns true the run is killed (SIGKILL to
 ansible-playbook and every process below it: its workers, each in a session of its own, and the modules they
@@ -80,6 +82,14 @@ class PlaybookRun:
             if entry.get("task") == task:
                 return entry
         raise KeyError("no result for task %r; tasks run: %r" % (task, [r.get("task") for r in self.results]))
+
+    def output_of(self, task):
+        """The part of ``stdout`` the task printed: from its ``TASK [name]`` header to the next header or the recap."""
+        header = "TASK [%s]" % task
+        if header not in self.stdout:
+            raise KeyError("no output for task %r in:\n%s" % (task, self.stdout))
+        section = self.stdout.split(header, 1)[1]
+        return re.split(r"^(?:TASK \[|RUNNING HANDLER \[|PLAY \[|PLAY RECAP )", section, maxsplit=1, flags=re.M)[0]
 
     @property
     def changed(self):
@@ -208,9 +218,8 @@ def _collections_root():
     return _collections_path()
 
 
-@pytest.fixture
-def run_playbook(simulator, tmp_path, _collections_root):
-    """Run tasks or a playbook with the real ansible-playbook against the simulator (see module doc)."""
+def _runner(simulator, tmp_path, _collections_root):
+    """The ``run`` function of run_playbook and run_playbook_shared: each run in a directory of its own under tmp_path."""
     counter = [0]
 
     def run(tasks_or_playbook, check=False, diff=False, extra_vars=None, verbosity=None, env=None, expect_failure=False,
@@ -317,6 +326,29 @@ def run_playbook(simulator, tmp_path, _collections_root):
             pytest.fail("ansible-playbook failed (rc=%d):\n%s" % (outcome.rc, outcome.stdout))
         return outcome
 
+    return run
+
+
+@pytest.fixture
+def run_playbook(simulator, tmp_path, _collections_root):
+    """Run tasks or a playbook with the real ansible-playbook against the simulator (see module doc)."""
+    return _runner(simulator, tmp_path, _collections_root)
+
+
+@pytest.fixture(scope="module")
+def run_playbook_shared(_simulator_server, tmp_path_factory, _collections_root):
+    """run_playbook for a module-scoped fixture whose one run several tests read, each asserting on its own task
+    (``run.result(name)``, ``run.output_of(name)``): cases that change nothing, such as check-mode runs, then cost
+    one ansible-playbook start between them instead of one each. Each run starts from the seed (the simulator is
+    reset first); the fixture must take what the tests check of the server's state after the run at once, since
+    the next test resets the simulator. ``run_playbook_shared.simulator`` is the simulator."""
+    runner = _runner(_simulator_server, tmp_path_factory.mktemp("shared-run"), _collections_root)
+
+    def run(*args, **kwargs):
+        _simulator_server.reset()
+        return runner(*args, **kwargs)
+
+    run.simulator = _simulator_server
     return run
 
 

@@ -34,10 +34,9 @@ def roster(course):
              'courses': [course]} for number in range(STUDENTS)]
 
 
-def lines_of(stdout, task):
+def lines_of(run, task):
     """The progress lines printed under the task's header."""
-    section = stdout.split('TASK [%s]' % task, 1)[1].split('TASK [', 1)[0]
-    return [line for line in section.splitlines() if re.match(LABEL, line)]
+    return [line for line in run.output_of(task).splitlines() if re.match(LABEL, line)]
 
 
 @pytest.mark.core_matrix
@@ -68,10 +67,10 @@ def test_long_tasks_print_progress_lines_and_progress_false_none(simulator, run_
     ], env={'ANSIBLE_REMOTE_TMP': remote_tmp, 'ANSIBLE_KEEP_REMOTE_FILES': '1'}, kill_when=watch_status_files)
     assert run.rc == 0, run.stdout
 
-    applying, reading = lines_of(run.stdout, 'apply'), lines_of(run.stdout, 'audit')
+    applying, reading = lines_of(run, 'apply'), lines_of(run, 'audit')
     assert applying and all(APPLYING.match(line) for line in applying), applying
     assert reading and all(READING.match(line) for line in reading), reading
-    assert lines_of(run.stdout, 'export') == []
+    assert lines_of(run, 'export') == []
 
     # The results are what the modules return: the progress is on the console only.
     assert run.result('apply')['summary']['created'] == STUDENTS
