@@ -352,6 +352,15 @@ def run_playbook_shared(_simulator_server, tmp_path_factory, _collections_root):
     return run
 
 
+def run_cases(run, tasks, check=False, diff=False, failing=False):
+    """One run (``run``: run_playbook_shared) of ``tasks`` named "case 0", "case 1", ... (``run.result("case 1")``), each
+    one case of a parametrized test that changes nothing on the server. ``failing``: every task fails, before any
+    write: each gets ignore_errors, so that the cases after a failed one run too, and each test asserts its own
+    case's ``failed``."""
+    extra = {"ignore_errors": True} if failing else {}
+    return run([dict(task, name="case %d" % index, **extra) for index, task in enumerate(tasks)], check=check, diff=diff)
+
+
 @pytest.fixture(scope="session")
 def module_examples():
     """``module_examples("testpress_user")`` -> the tasks of that module's EXAMPLES, to run as a test."""

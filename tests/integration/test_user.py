@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from ansible_collections.testpress.lms.tests.harness.playbook import run_cases
+
 USERS = '/api/v2.5/admin/users/'
 PASSWORD = 'Initial$Pass-2026'
 
@@ -199,16 +201,23 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize('override, option', BAD_INPUT, ids=[option + str(i) for i, (_override, option) in enumerate(BAD_INPUT)])
-def test_bad_input_fails_naming_the_option_before_any_write(simulator, run_playbook, override, option):
-    task = asha(**override)
-    task['testpress.lms.testpress_user'] = dict(
-        (key, value) for key, value in task['testpress.lms.testpress_user'].items() if value is not None)
-    run = run_playbook([task], expect_failure=True)
-    result = run.result('user')
+@pytest.fixture(scope='module')
+def bad_input_run(run_playbook_shared):
+    tasks = []
+    for override, _option in BAD_INPUT:
+        task = asha(**override)
+        task['testpress.lms.testpress_user'] = dict(
+            (key, value) for key, value in task['testpress.lms.testpress_user'].items() if value is not None)
+        tasks.append(task)
+    return run_cases(run_playbook_shared, tasks, failing=True)
+
+
+@pytest.mark.parametrize('index', range(len(BAD_INPUT)), ids=[option + str(i) for i, (_override, option) in enumerate(BAD_INPUT)])
+def test_bad_input_fails_naming_the_option_before_any_write(bad_input_run, index):
+    result = bad_input_run.result('case %d' % index)
     assert result['failed'] is True
-    assert option in result['msg']
-    assert run.writes == []
+    assert BAD_INPUT[index][1] in result['msg']
+    assert bad_input_run.writes == []
 
 
 @pytest.mark.core_matrix

@@ -14,6 +14,8 @@ import datetime
 
 import pytest
 
+from ansible_collections.testpress.lms.tests.harness.playbook import run_cases
+
 MODULE = "testpress.lms.testpress_user_batches"
 JOHN = 1882
 
@@ -131,20 +133,30 @@ def test_absent_of_a_held_and_an_unheld_batch_deletes_the_held_one_only(run_play
     assert again.writes == [] and again.results[0]["changed"] is False
 
 
-@pytest.mark.parametrize("batches, message", [
+UNKNOWN_BATCHES = [
     (["UPSC", "UPSC Morning"],
      "batches: no batch named 'UPSC Morning' (close candidates: 'UPSC Morning Batch')"),
     (["Physics 101"], "batches: no batch named 'Physics 101'"),
     ([9999], "batches: no batch with id 9999"),
     (["21"], "batches: no batch named '21' (close candidates: 'Batch 21')"),   # a quoted number is a name
-])
-def test_unknown_batch_fails_naming_it_and_writes_nothing(run_playbook, simulator, batches, message):
-    run = run_playbook([batches_task(username="johnny", batches=batches, state="exact")], expect_failure=True)
-    result = run.results[0]
+]
+
+
+@pytest.fixture(scope="module")
+def unknown_batch_run(run_playbook_shared):
+    run = run_cases(run_playbook_shared, [batches_task(username="johnny", batches=batches, state="exact")
+                                          for batches, _message in UNKNOWN_BATCHES], failing=True)
+    return run, run_playbook_shared.simulator.user_batch_ids("johnny")
+
+
+@pytest.mark.parametrize("index", range(len(UNKNOWN_BATCHES)))
+def test_unknown_batch_fails_naming_it_and_writes_nothing(unknown_batch_run, index):
+    run, johnny_batches = unknown_batch_run
+    result = run.result("case %d" % index)
     assert result["failed"] is True
-    assert result["msg"] == message
+    assert result["msg"] == UNKNOWN_BATCHES[index][1]
     assert run.writes == []
-    assert simulator.user_batch_ids("johnny") == [24]
+    assert johnny_batches == [24]
 
 
 def test_ambiguous_name_fails_naming_the_candidates_and_writes_nothing(run_playbook, simulator):
@@ -158,38 +170,64 @@ def test_ambiguous_name_fails_naming_the_candidates_and_writes_nothing(run_playb
     assert writes(by_id) == [("POST", member_path(1883), {"batches": [other]})]
 
 
-@pytest.mark.parametrize("args, message", [
+UNKNOWN_USERS = [
     ({"username": "ghost"}, "username: no user named 'ghost' exists on the institute"),
     ({"username": "joh"}, "username: no user named 'joh' exists on the institute"),   # ?q=joh finds john, johnny
     ({"user_id": 4242}, "user_id: no user with id 4242 exists on the institute"),
-])
-def test_unknown_user_fails_naming_it_and_writes_nothing(run_playbook, args, message):
-    run = run_playbook([batches_task(batches=["UPSC"], **args)], expect_failure=True)
-    assert run.results[0]["msg"].startswith(message)
-    assert run.writes == []
+]
 
 
-@pytest.mark.parametrize("batches, words", [
+@pytest.fixture(scope="module")
+def unknown_user_run(run_playbook_shared):
+    return run_cases(run_playbook_shared, [batches_task(batches=["UPSC"], **args) for args, _message in UNKNOWN_USERS], failing=True)
+
+
+@pytest.mark.parametrize("index", range(len(UNKNOWN_USERS)))
+def test_unknown_user_fails_naming_it_and_writes_nothing(unknown_user_run, index):
+    result = unknown_user_run.result("case %d" % index)
+    assert result["failed"] is True and result["msg"].startswith(UNKNOWN_USERS[index][1])
+    assert unknown_user_run.writes == []
+
+
+BAD_ITEMS = [
     ([True], "batches: item 1 (True) is a bool"),
     (["UPSC", 1.5], "batches: item 2 (1.5) is a float"),
     ([None], "batches: item 1 (None) is a NoneType"),
-])
-def test_bad_items_fail_before_any_request(run_playbook, batches, words):
-    run = run_playbook([batches_task(username="john", batches=batches)], expect_failure=True)
-    assert run.results[0]["msg"].startswith(words)
-    assert [e for e in run.log if e["path"] != "/api/v2.5/auth-token/"] == []
+]
 
 
-@pytest.mark.parametrize("args, words", [
+@pytest.fixture(scope="module")
+def bad_items_run(run_playbook_shared):
+    return run_cases(run_playbook_shared, [batches_task(username="john", batches=batches) for batches, _words in BAD_ITEMS], failing=True)
+
+
+@pytest.mark.parametrize("index", range(len(BAD_ITEMS)))
+def test_bad_items_fail_before_any_request(bad_items_run, index):
+    result = bad_items_run.result("case %d" % index)
+    assert result["failed"] is True and result["msg"].startswith(BAD_ITEMS[index][1])
+    # No task of the run sent a request but the login.
+    assert [e for e in bad_items_run.log if e["path"] != "/api/v2.5/auth-token/"] == []
+
+
+BAD_OPTIONS = [
     ({"expires": "2031-02-30"}, "expires: '2031-02-30' is not a date; use YYYY-MM-DD"),
     ({"expires": "31/13/2031"}, "expires: '31/13/2031' is not a date; use YYYY-MM-DD or DD/MM/YYYY"),
     ({"expires": "2031-03-31", "state": "absent"}, "expires cannot be used with state=absent"),
     ({"user_id": JOHN}, "parameters are mutually exclusive: username|user_id"),
-])
-def test_bad_options_fail_and_write_nothing(run_playbook, args, words):
-    run = run_playbook([batches_task(**dict({"username": "john", "batches": ["UPSC"]}, **args))], expect_failure=True)
-    assert words in run.results[0]["msg"]
-    assert run.writes == []
+]
+
+
+@pytest.fixture(scope="module")
+def bad_options_run(run_playbook_shared):
+    return run_cases(run_playbook_shared, [batches_task(**dict({"username": "john", "batches": ["UPSC"]}, **args))
+                                           for args, _words in BAD_OPTIONS], failing=True)
+
+
+@pytest.mark.parametrize("index", range(len(BAD_OPTIONS)))
+def test_bad_options_fail_and_write_nothing(bad_options_run, index):
+    result = bad_options_run.result("case %d" % index)
+    assert result["failed"] is True and BAD_OPTIONS[index][1] in result["msg"]
+    assert bad_options_run.writes == []
 
 
 def test_neither_username_nor_user_id_fails(run_playbook):
@@ -285,8 +323,8 @@ CHECK_MODE_CASES = [
 def check_mode_run(run_playbook_shared):
     """Every case of CHECK_MODE_CASES as a task of one check-mode run with --diff (check mode writes nothing, so each
     task meets the seed), and john's batches right after it."""
-    run = run_playbook_shared([batches_task("case %d" % index, username="john", **args)
-                               for index, (args, _changed, _diff) in enumerate(CHECK_MODE_CASES)], check=True, diff=True)
+    run = run_cases(run_playbook_shared, [batches_task(username="john", **args) for args, _changed, _diff in CHECK_MODE_CASES],
+                    check=True, diff=True)
     return run, run_playbook_shared.simulator.user_batch_ids("john")
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.testpress.lms.tests.harness.playbook import run_cases
+
 COURSES_MODULE = "testpress.lms.testpress_user_courses"
 COURSES_OF = "/api/v2.5/admin/users/%d/courses/"
 
@@ -103,18 +105,29 @@ def test_absent_withdraws_only_what_is_held(run_playbook, simulator):
     assert run_playbook([task]).writes == []
 
 
-@pytest.mark.parametrize("courses, msg", [
+UNKNOWN_COURSES = [
     (["Master of Business"], "courses: no course named 'Master of Business' "
                              "(close candidates: 'Master of Business Administration')"),
     (["Language Training"], "courses: no course named 'Language Training' (close candidates: 'Language training')"),
     ([99], "courses: no course with id 99"),
     ([21], "courses: no course with id 21"),                 # a batch id is not a course id
-])
-def test_unknown_course_fails_naming_it_and_writes_nothing(run_playbook, simulator, courses, msg):
-    run = run_playbook([enrol(username="jdoe", courses=["TD"] + courses, state="exact")], expect_failure=True)
-    assert run.results[0]["failed"] is True and run.results[0]["msg"] == msg
+]
+
+
+@pytest.fixture(scope="module")
+def unknown_course_run(run_playbook_shared):
+    run = run_cases(run_playbook_shared, [enrol(username="jdoe", courses=["TD"] + courses, state="exact")
+                                          for courses, _msg in UNKNOWN_COURSES], failing=True)
+    return run, run_playbook_shared.simulator.user_course_ids("jdoe")
+
+
+@pytest.mark.parametrize("index", range(len(UNKNOWN_COURSES)))
+def test_unknown_course_fails_naming_it_and_writes_nothing(unknown_course_run, index):
+    run, jdoe_courses = unknown_course_run
+    result = run.result("case %d" % index)
+    assert result["failed"] is True and result["msg"] == UNKNOWN_COURSES[index][1]
     assert run.writes == []
-    assert simulator.user_course_ids("jdoe") == [279, 282]
+    assert jdoe_courses == [279, 282]
 
 
 def test_a_title_shared_by_two_courses_is_ambiguous(run_playbook, simulator):
@@ -168,9 +181,8 @@ CHECK_MODE_CASES = [
 def check_mode_run(run_playbook_shared):
     """Every case of CHECK_MODE_CASES as a task of one check-mode run with --diff (check mode writes nothing, so each
     task meets the seed), and jdoe's courses right after it."""
-    run = run_playbook_shared([dict(enrol(username="jdoe", **options), name="case %d" % index)
-                               for index, (options, _changed, _before, _after) in enumerate(CHECK_MODE_CASES)],
-                              check=True, diff=True)
+    run = run_cases(run_playbook_shared, [enrol(username="jdoe", **options) for options, _changed, _before, _after in CHECK_MODE_CASES],
+                    check=True, diff=True)
     return run, run_playbook_shared.simulator.user_course_ids("jdoe")
 
 
