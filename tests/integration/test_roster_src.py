@@ -56,10 +56,10 @@ def test_src_applies_a_roster_file_then_reruns_with_zero_writes(simulator, run_p
     invocation = applied.result('roster').get('invocation', {'module_args': {'src': str(src)}})
     assert invocation['module_args']['src'] == str(src) and 'users' not in invocation['module_args']
 
-    rerun = run_playbook([roster(src)])
+    # The rerun, then the audit (check mode, with diff), in one run: neither writes nor changes anything.
+    rerun = run_playbook([dict(roster(src), name='rerun'), dict(roster(src), name='audit', check_mode=True, diff=True)])
     assert rerun.writes == [] and not rerun.changed
-    audit = run_playbook([roster(src)], check=True, diff=True)
-    assert audit.writes == [] and not audit.changed
+    assert [result['task'] for result in rerun.results] == ['rerun', 'audit']
 
 
 def test_a_relative_src_is_found_as_templates_src_is(simulator, run_playbook, tmp_path):
@@ -234,12 +234,11 @@ def test_dest_writes_a_private_roster_file_that_src_applies_with_zero_writes(sim
         exported_names = [entry['username'] for entry in yaml.safe_load(dest.read_text(encoding='utf-8'))]
         assert exported_names == sorted(user['username'] for user in simulator.users.values())
 
-    applied = run_playbook([roster(dest, membership='exact')])
+    # The file applied, then exported again over itself, in one run: no write, no change.
+    applied = run_playbook([roster(dest, membership='exact'), info(dest)])
     assert applied.writes == [] and not applied.changed
     assert applied.result('roster')['summary']['unchanged'] == len(simulator.users)
-
-    again = run_playbook([info(dest)])
-    assert again.writes == [] and not again.result('export')['changed']
+    assert not applied.result('export')['changed']
 
 
 def test_dest_keeps_a_given_mode_else_makes_any_file_private_and_check_mode_writes_nothing(simulator, run_playbook, tmp_path):
