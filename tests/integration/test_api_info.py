@@ -67,8 +67,8 @@ def test_the_playbook_prints_the_table_and_passes(simulator, run_playbook):
     only_reads(run)
 
 
-@pytest.mark.core_matrix
-@pytest.mark.parametrize('status', [404, 405])
+# On the ansible-core legs, 404 alone: the module treats both statuses alike, and the playbook's failure is the same.
+@pytest.mark.parametrize('status', [pytest.param(404, marks=pytest.mark.core_matrix), 405])
 def test_a_courses_listing_switched_off_fails_its_check_and_the_playbook(simulator, run_playbook, status):
     simulator.configure(courses_listing_status=status)
     run = run_playbook(PLAYBOOK, verbosity=0, expect_failure=True)
@@ -219,7 +219,8 @@ def within(estimated, measured, factor=1.5):
     return measured / factor <= estimated <= measured * factor
 
 
-@pytest.mark.core_matrix
+# Not on the ansible-core legs: the estimate and the calls it is measured against are the collection's own code; the
+# roster's src and check mode on each core are tested by test_roster_src and the other core_matrix tests here.
 def test_the_estimate_of_a_roster_is_within_half_again_of_its_audit_and_apply(simulator, run_playbook, tmp_path):
     roster = [estimated_student(number) for number in range(ROSTER_SIZE)]
     run_playbook([{'name': 'the first third exists', 'testpress.lms.testpress_roster': {
