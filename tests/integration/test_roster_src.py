@@ -14,6 +14,8 @@ import stat
 import pytest
 import yaml
 
+from ansible_collections.testpress.lms.tests.harness.playbook import run_cases
+
 ROSTER = 'testpress.lms.testpress_roster'
 INFO = 'testpress.lms.testpress_user_info'
 STUDENTS = [
@@ -109,16 +111,29 @@ def test_a_bad_yaml_entry_is_named_by_entry_and_line(simulator, run_playbook, tm
     assert '%s, entry 3 at line ' % src in msg and '(meena)' in msg and 'users[' not in msg
 
 
-@pytest.mark.parametrize('content, expected', [
+BROKEN_YAML = [
     ('- username: asha\n  first_name: [unclosed\n', 'not valid YAML'),
     ('username: asha\n', 'holds a list of entries'),
     ('', 'an empty document'),
-])
-def test_a_broken_yaml_file_fails_naming_it_and_not_its_content(simulator, run_playbook, tmp_path, content, expected):
-    src = tmp_path / 'roster.yml'
-    src.write_text(content, encoding='utf-8')
-    run = run_playbook([roster(src)], expect_failure=True)
-    assert run.writes == [] and str(src) in run.result('roster')['msg'] and expected in run.result('roster')['msg']
+]
+
+
+@pytest.fixture(scope='module')
+def broken_yaml_run(run_playbook_shared, tmp_path_factory):
+    """Each file of BROKEN_YAML applied by a task of one run: the files, and the run."""
+    files = []
+    for index, (content, _expected) in enumerate(BROKEN_YAML):
+        files.append(tmp_path_factory.mktemp('broken-%d' % index) / 'roster.yml')
+        files[-1].write_text(content, encoding='utf-8')
+    return files, run_cases(run_playbook_shared, [roster(src) for src in files], failing=True)
+
+
+@pytest.mark.parametrize('index', range(len(BROKEN_YAML)))
+def test_a_broken_yaml_file_fails_naming_it_and_not_its_content(broken_yaml_run, index):
+    files, run = broken_yaml_run
+    result = run.result('case %d' % index)
+    assert result['failed'] is True
+    assert run.writes == [] and str(files[index]) in result['msg'] and BROKEN_YAML[index][1] in result['msg']
 
 
 def test_a_yaml_error_does_not_quote_the_line(simulator, run_playbook, tmp_path):
@@ -130,13 +145,15 @@ def test_a_yaml_error_does_not_quote_the_line(simulator, run_playbook, tmp_path)
 
 def test_src_and_users_are_mutually_exclusive_and_the_file_must_exist(simulator, run_playbook, tmp_path):
     src = write(tmp_path / 'roster.yml', 'yml')
-    both = run_playbook([dict(roster(src), **{ROSTER: {'src': str(src), 'users': STUDENTS}})], expect_failure=True)
-    assert 'mutually exclusive' in both.result('roster')['msg']
-    missing = run_playbook([roster(tmp_path / 'nowhere.yml')], expect_failure=True)
-    assert 'nowhere.yml is not found' in missing.result('roster')['msg']
-    other = run_playbook([roster(write(tmp_path / 'roster.txt', 'yml'))], expect_failure=True)
-    assert '.yml, .yaml, .json or .csv' in other.result('roster')['msg']
-    assert both.writes == missing.writes == other.writes == []
+    run = run_playbook([dict(roster(src), name='both', ignore_errors=True, **{ROSTER: {'src': str(src), 'users': STUDENTS}}),
+                        dict(roster(tmp_path / 'nowhere.yml'), name='missing', ignore_errors=True),
+                        dict(roster(write(tmp_path / 'roster.txt', 'yml')), name='other', ignore_errors=True)])
+    both, missing, other = run.result('both'), run.result('missing'), run.result('other')
+    assert both['failed'] and missing['failed'] and other['failed']
+    assert 'mutually exclusive' in both['msg']
+    assert 'nowhere.yml is not found' in missing['msg']
+    assert '.yml, .yaml, .json or .csv' in other['msg']
+    assert run.writes == []
 
 
 def first_block(stdout, task='roster'):
