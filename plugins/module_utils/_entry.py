@@ -157,12 +157,14 @@ class RosterEntry:
     says; that password is only ever used to create the account, whatever ``update_password`` says.
     """
 
+    __slots__ = ('position', 'state', 'items', 'expires', 'ignored', 'spec', 'username')
+
     def __init__(self, position, raw, update_password='on_create', first_password=None):
         self.position = position
         self.state = raw.get('state') or 'present'
         self.items = {}
         self.expires = None
-        self.ignored = []
+        self.ignored = ()
         if self.state == 'absent':
             self.ignored = sorted(key for key, value in raw.items() if value not in (None, []) and key not in ABSENT_KEYS)
             raw = dict((key, raw.get(key)) for key in ABSENT_KEYS)

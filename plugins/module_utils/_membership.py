@@ -19,6 +19,7 @@ result entry shows, whether subscriptions carry an expiry):
 from __future__ import annotations
 
 import difflib
+import sys
 
 from ansible_collections.testpress.lms.plugins.module_utils import _dates
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
@@ -60,6 +61,11 @@ class Kind:
         details = ['%s %s' % (field, record.get(field)) for field in self.name_fields[1:]]
         details.append('id %s' % record.get('id'))
         return '%r (%s)' % (self.name(record), ', '.join(details))
+
+    def slim(self, record):
+        """What the plans and their reports use of an item (its id, names and ``extra_fields``), without the rest
+        of the API's record (descriptions, images, dates): a roster keeps one per item, shared by its members."""
+        return dict((field, record[field]) for field in ('id',) + self.name_fields + self.extra_fields if field in record)
 
     def brief(self, record):
         """``{id, name}``: an entry of ``added``, ``removed`` and ``updated``."""
@@ -109,7 +115,8 @@ def validate_items(kind, items):
         elif isinstance(item, str) and not item.strip():
             problems.append('item %d is an empty name' % position)
         else:
-            clean.append(item.strip() if isinstance(item, str) else item)
+            # Interned: a roster's 100,000 entries name the same few batches, each name then held once.
+            clean.append(sys.intern(item.strip()) if isinstance(item, str) else item)
     if problems:
         raise InputError('%s: %s' % (option, '; '.join(problems)))
     return clean
@@ -230,6 +237,9 @@ class Plan:
     ``state`` and ``declared`` are kept to plan again from a fresh read (``send``).
     ``sent_with_create``: the adds travel in the create call of a new account (``_roster``).
     """
+
+    __slots__ = ('sent_with_create', 'kind', 'state', 'declared', 'current', 'expiries', 'add', 'remove', 'refresh',
+                 'expires')
 
     def __init__(self, kind, current, expiries, add, remove, refresh, expires, state=None, declared=()):
         self.sent_with_create = False

@@ -12,6 +12,7 @@ that, the client is read-only in check mode: a write that slipped past fails lou
 
 from __future__ import annotations
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.testpress.lms.plugins.module_utils._api import TestpressAPI
@@ -84,6 +85,22 @@ def backup_argument_spec():
     return {'backup': {'type': 'bool', 'default': False}, 'backup_dir': {'type': 'path'}}
 
 
+def _forget_received(ansible, option):
+    """Drop list option ``option`` from the copies of the module's arguments ansible-core keeps for the life of the
+    process: the JSON text it read, (2.19 and later) a parsed copy, and the validated parameters beside
+    ``params``. None is read again once ``AnsibleModule`` has validated the arguments (2.16 to 2.21: only
+    ``_load_params`` reads the text, and the parsed copy serves ``_ansible_tracebacks_for``). With a roster of
+    100,000 entries they were a third of the module's memory."""
+    validated = getattr(getattr(ansible, 'validation_result', None), 'validated_parameters', None)
+    if isinstance(validated, dict) and option in validated:
+        validated[option] = ansible.params[option]
+    parsed = getattr(basic, '_PARSED_MODULE_ARGS', None)
+    if isinstance(parsed, dict):
+        parsed.pop(option, None)
+    if isinstance(getattr(basic, '_ANSIBLE_ARGS', None), bytes):
+        basic._ANSIBLE_ARGS = None
+
+
 class TestpressModule:
     """An ``AnsibleModule`` with the Testpress connection, check mode and diff handled once."""
 
@@ -103,7 +120,7 @@ class TestpressModule:
         self._api = None
         # Parallel requests the task makes; a module with parallel workers keeps a connection per worker.
         self.workers = 1
-        # The invocation results report, when secrets left Ansible's own scan (release_secrets).
+        # The invocation results report, when secrets left Ansible's own scan (take_entries).
         self.invocation = None
         # What the task has done so far, for the action plugin's progress lines (see report_progress).
         self.progress = SILENT
@@ -178,14 +195,18 @@ class TestpressModule:
         self.progress = reporter(self.params.get('progress'), getattr(self.ansible, '_tmpdir', None))
         return self.progress
 
-    def release_secrets(self, option, key):
-        """Take the ``key`` values of the dicts in list option ``option`` (each roster entry's password) out
-        of Ansible's own no_log scan, and report the invocation with placeholders in their place.
+    def take_entries(self, option, key, listed):
+        """The list option ``option`` (a roster's entries), taken whole, once: the module keeps no other copy of it.
 
-        Ansible scrubs a result by testing every string in it against every no_log value: with a password
-        in each of 10,000 entries that is quadratic, minutes of CPU. Those values never reach a result
-        (diffs show placeholders; messages that could carry one are scrubbed where they are made), so the
-        scan is spared them. The task's other secrets (connection, initial password) stay in the scan.
+        - The ``key`` values of its dicts (each entry's password) leave Ansible's own no_log scan. Ansible scrubs a
+          result by testing every string in it against every no_log value: with a password in each of 10,000
+          entries that is quadratic, minutes of CPU. Those values never reach a result (diffs show placeholders;
+          messages that could carry one are scrubbed where they are made). The task's other secrets stay in the scan.
+        - The invocation the result reports holds the first ``listed`` entries, each ``key`` a placeholder, and
+          ``<option>_not_listed`` counts the others: 100,000 entries are not sent back to the controller.
+        - ``params[option]`` keeps those first entries only, and the copies Ansible keeps of the arguments as it
+          received them are dropped (``_forget_received``): once the caller has read the list it returns, the
+          entries are held only as the caller holds them.
         """
         params = self.params
         entries = params[option] or []
@@ -195,8 +216,13 @@ class TestpressModule:
         self.ansible.no_log_values.difference_update(released - kept)
         shown = dict(params, **dict((name, NO_LOG_PLACEHOLDER) for name in secret_options if params.get(name)))
         shown[option] = [dict(entry, **{key: NO_LOG_PLACEHOLDER}) if isinstance(entry, dict) and entry.get(key) else entry
-                         for entry in entries]
+                         for entry in entries[:listed]]
+        if len(entries) > listed:
+            shown[option + '_not_listed'] = len(entries) - listed
         self.invocation = {'module_args': shown}
+        params[option] = entries[:listed]
+        _forget_received(self.ansible, option)
+        return entries
 
     def _reported(self, result):
         """The result as the task reports it: its invocation, and with the ``redact`` option every personal

@@ -29,7 +29,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._files import Privat
 from ansible_collections.testpress.lms.plugins.module_utils._users import PERSONAL_OPTIONS
 
 FORMAT = 'testpress.lms roster plan'
-VERSION = 1
+VERSION = 2
 # The options of the task that decide what its plan is; how a first password is made (a secret, or one
 # Testpress makes) is not among them: a plan shows any first password only as "set on create".
 PLAN_OPTIONS = ('membership', 'unlisted_users', 'protected_users', 'update_password', 'notify_credential',
@@ -65,12 +65,22 @@ def institute(url):
     return (found.group(1).lower() + found.group(2).lower() + found.group(3)) if found else text
 
 
-def roster_digest(users, salt):
-    """A digest of the roster's entries, salted; each password only as whether one is given, so none can be
-    recovered from it by trying guesses."""
-    entries = [dict(entry, password=bool(entry.get('password'))) if isinstance(entry, dict) and 'password' in entry
-               else entry for entry in users or []]
-    return hashlib.sha256((salt + canonical(entries)).encode('utf-8')).hexdigest()
+def roster_key(users):
+    """What the roster's digest is taken of: a digest of its entries, each password only as whether one is
+    given, so none can be recovered from it by trying guesses. Taken entry by entry as the task starts, so that
+    the module need not keep the entries' list to the end."""
+    digest = hashlib.sha256(b'[')
+    for position, entry in enumerate(users or []):
+        if isinstance(entry, dict) and 'password' in entry:
+            entry = dict(entry, password=bool(entry.get('password')))
+        digest.update((',' if position else '').encode('utf-8') + canonical(entry).encode('utf-8'))
+    digest.update(b']')
+    return digest.hexdigest()
+
+
+def roster_digest(key, salt):
+    """The roster's digest as a plan holds it: its ``roster_key``, salted."""
+    return hashlib.sha256((salt + key).encode('utf-8')).hexdigest()
 
 
 def plan_options(params):
@@ -115,7 +125,7 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def make(url, params, changes, salt=None, now=None):
+def make(url, params, key, changes, salt=None, now=None):
     """The plan of a roster run: the document a check-mode run saves, and a normal run compares."""
     salt = salt if salt is not None else os.urandom(16).hex()
     accounts = [account_entry(change) for change in changes if change.changed]
@@ -125,7 +135,7 @@ def make(url, params, changes, salt=None, now=None):
         'created': (now or _now()).strftime('%Y-%m-%dT%H:%M:%SZ'),
         'institute': institute(url),
         'options': plan_options(params),
-        'roster': {'salt': salt, 'digest': roster_digest(params.get('users'), salt)},
+        'roster': {'salt': salt, 'digest': roster_digest(key, salt)},
         'digest': plan_digest(accounts),
         'accounts': accounts,
     }
@@ -256,10 +266,10 @@ def differences(saved, fresh, redact=False):
     return found + accounts
 
 
-def check(path, saved, params, url, changes):
+def check(path, saved, params, url, key, changes):
     """The fresh plan of a normal run, when it equals the saved one; else fail before any write naming what
     moved since the review. The roster's digest is taken with the saved plan's salt, to compare."""
-    fresh = make(url, params, changes, salt=str((saved.get('roster') or {}).get('salt', '')))
+    fresh = make(url, params, key, changes, salt=str((saved.get('roster') or {}).get('salt', '')))
     moved = differences(saved, fresh, redact=bool(params.get('redact')))
     if moved:
         raise InputError('plan_file: the saved plan %s is stale: the institute, the roster or the options changed since '
@@ -281,13 +291,13 @@ def before_reading(params, url, check_mode):
     return load(params['plan_file'], url, params['plan_max_age'])
 
 
-def after_planning(params, url, changes, saved, check_mode):
+def after_planning(params, url, key, changes, saved, check_mode):
     """``plan_digest`` of the run's plan, once check mode has saved it or a normal run has found it equal to
     the saved one (failing before any write when not); None without ``plan_file``."""
     if not params.get('plan_file'):
         return None
     if check_mode:
-        plan = make(url, params, changes)
+        plan = make(url, params, key, changes)
         save(params['plan_file'], plan)
         return plan['digest']
-    return check(params['plan_file'], saved, params, url, changes)['digest']
+    return check(params['plan_file'], saved, params, url, key, changes)['digest']

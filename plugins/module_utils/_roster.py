@@ -35,7 +35,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._membership import (
 from ansible_collections.testpress.lms.plugins.module_utils._parallel import in_parallel
 from ansible_collections.testpress.lms.plugins.module_utils._progress import SILENT
 from ansible_collections.testpress.lms.plugins.module_utils._secrets import scrub
-from ansible_collections.testpress.lms.plugins.module_utils._users import UserSpec, account_view, plan_absent, plan_present
+from ansible_collections.testpress.lms.plugins.module_utils._users import UserPlan, UserSpec, account_view, plan_absent, plan_present
 
 # The user list embeds each user's batches; a list this long may have been cut at a page.
 EMBEDDED_BATCHES_LIMIT = 20
@@ -44,10 +44,36 @@ MAX_CONCURRENCY = 32
 
 # ---------------------------------------------------------------- read
 
-def read_accounts(api, concurrency, progress=SILENT):
+class SharedItems:
+    """One copy of each batch and course a run meets, cut to what the plans use (``Kind.slim``), and of each
+    expiry date: every account's membership holds references to them. 100,000 students in 30 batches then
+    hold 30 batch records, not 100,000 copies of the API's."""
+
+    def __init__(self):
+        self._known = {}
+
+    def records(self, kind, records):
+        return [self._known.setdefault((kind.option, record['id']), kind.slim(record)) for record in records]
+
+    def membership(self, kind, answer):
+        """``read_membership``'s ``(records, expiries)``, shared."""
+        records, expiries = answer
+        return (self.records(kind, records),
+                dict((item_id, self._known.setdefault(('expires', expiry), expiry)) for item_id, expiry in expiries.items()))
+
+    def account(self, record):
+        """``account_view`` of a user list record, its embedded batches shared."""
+        kept = account_view(record)
+        if isinstance(kept.get('batches'), list) and all(isinstance(item, dict) and 'id' in item for item in kept['batches']):
+            kept['batches'] = self.records(BATCHES, kept['batches'])
+        return kept
+
+
+def read_accounts(api, concurrency, progress=SILENT, shared=None):
     """Every account on the institute by username, the list's pages read in parallel, each kept as the plan
-    needs it (``account_view``)."""
-    return dict((record['username'], record) for record in api.list_users(workers=concurrency, shape=account_view, progress=progress))
+    needs it (``SharedItems.account``)."""
+    shape = (shared or SharedItems()).account
+    return dict((record['username'], record) for record in api.list_users(workers=concurrency, shape=shape, progress=progress))
 
 
 def embedded_batches(record):
@@ -58,9 +84,11 @@ def embedded_batches(record):
     return None
 
 
-def read_memberships(api, wanted, concurrency, progress=SILENT):
+def read_memberships(api, wanted, concurrency, progress=SILENT, shared=None):
     """``wanted``: ``(record, kind, with_expiry)`` triples. Returns ``{(username, option): (records, expiries)}``,
-    reading per user only what the user list did not carry, in parallel."""
+    reading per user only what the user list did not carry, in parallel; each answer is shared as it arrives
+    (``SharedItems``), so the API's full records of every user are never held at once."""
+    shared = shared or SharedItems()
     found, calls = {}, []
     for record, kind, with_expiry in wanted:
         key = (record['username'], kind.option)
@@ -70,7 +98,11 @@ def read_memberships(api, wanted, concurrency, progress=SILENT):
         else:
             calls.append((key, record['id'], kind, with_expiry))
     progress.phase('reading', len(calls), 'batch and course lists')
-    answers = in_parallel(progress.counted(lambda call: read_membership(api, call[2], call[1], call[3])), calls, concurrency)
+
+    def read(call):
+        return shared.membership(call[2], read_membership(api, call[2], call[1], call[3]))
+
+    answers = in_parallel(progress.counted(read), calls, concurrency)
     found.update((call[0], answer) for call, answer in zip(calls, answers))
     return found
 
@@ -101,8 +133,11 @@ class UserChange:
     """What the roster does to one account: the account plan (``_users.UserPlan``) and one
     membership plan per managed kind. ``action``: create, update, delete, deactivate or None."""
 
+    # A roster holds one per entry: no per-object dict.
+    __slots__ = ('ignored', 'username', 'record', 'spec', 'user_plan', 'memberships', 'action')
+
     def __init__(self, username, record, spec, user_plan, memberships, action, ignored=()):
-        self.ignored = list(ignored)
+        self.ignored = list(ignored) if ignored else ()
         self.username = username
         self.record = record
         self.spec = spec
@@ -165,6 +200,15 @@ class UserChange:
         return {'before_header': header, 'after_header': header, 'before': before, 'after': after}
 
 
+NO_CHANGE = UserPlan(None)
+
+
+def unchanged(username, record):
+    """An account the roster leaves as it is: counted in the summary, its plan not kept (a no-op run over
+    100,000 accounts holds no plans)."""
+    return UserChange(username, record, None, NO_CHANGE, {}, None)
+
+
 def _memberships_of(entry, record, current, catalogues, membership):
     plans = {}
     for kind, items in entry.items.items():
@@ -179,8 +223,9 @@ def _plan_entry(entry, record, current, catalogues, options):
     protection = options['protection']
     if entry.state == 'absent':
         user_plan = plan_absent(record)
-        if user_plan.changed:
-            check_entry(protection, entry.username, record, user_plan, False, options['manage_protected'])
+        if not user_plan.changed:
+            return unchanged(entry.username, record)
+        check_entry(protection, entry.username, record, user_plan, False, options['manage_protected'])
         return UserChange(entry.username, record, entry.spec, user_plan, {}, user_plan.action, entry.ignored)
     user_plan = plan_present(entry.spec, record)
     locks_out = entry.spec.profile.get('is_active') is False or entry.spec.profile.get('is_blocked') is True
@@ -188,9 +233,9 @@ def _plan_entry(entry, record, current, catalogues, options):
     memberships = _memberships_of(entry, record, current, catalogues, options['membership'])
     if user_plan.action == 'create' and BATCHES in memberships:
         _create_with_batches(entry, user_plan, memberships[BATCHES])
-    changed = user_plan.changed or any(the_plan.changed for the_plan in memberships.values())
-    action = user_plan.action or ('update' if changed else None)
-    return UserChange(entry.username, record, entry.spec, user_plan, memberships, action)
+    if not (user_plan.changed or any(the_plan.changed for the_plan in memberships.values())):
+        return unchanged(entry.username, record)
+    return UserChange(entry.username, record, entry.spec, user_plan, memberships, user_plan.action or 'update')
 
 
 def _create_with_batches(entry, user_plan, batches_plan):

@@ -35,6 +35,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._module import journ
 from ansible_collections.testpress.lms.plugins.module_utils._roster import (
     BATCHES,
     RosterPlan,
+    SharedItems,
     checked_concurrency,
     plan_roster,
     read_accounts,
@@ -134,20 +135,19 @@ def run_roster(module):
         # The action plugin reads src on the controller and hands the module its entries as users.
         raise InputError('users: no roster entries reached the module; give users, or src through the '
                          'testpress.lms.testpress_roster action on the controller')
-    module.release_secrets('users', 'password')
     check_changes_file(params['changes_file'], params['max_changes_listed'])
     concurrency = module.workers = params['concurrency']
-    first_password = FirstPassword(params['initial_password'], params['auto_generate_password'], params['notify_credential'])
-    entries, problems = validate_entries(params['users'], params['update_password'], first_password)
+    entries, problems, roster_key = _entries(module)
     api = module.api
     saved = _plan.before_reading(params, api.client.base_url, module.check_mode)
     options = roster_options(params, me=api.me() if params.get('api_token') else None)
 
     progress = module.report_progress()
-    accounts = read_accounts(api, concurrency, progress)
+    shared = SharedItems()
+    accounts = read_accounts(api, concurrency, progress, shared)
     wanted = [(accounts[entry.username], kind, kind is BATCHES and entry.expires is not None)
               for entry in entries if entry.username in accounts for kind in entry.items]
-    current = read_memberships(api, wanted, concurrency, progress)
+    current = read_memberships(api, wanted, concurrency, progress, shared)
     catalogues = resolve_names(api, entries, current, concurrency)
     try:
         changes = plan_roster(entries, accounts, current, catalogues, options, problems)
@@ -155,7 +155,7 @@ def run_roster(module):
         _blocked(module, blocked)
         return
     roster_plan = RosterPlan(changes, concurrency, progress)
-    digest = _plan.after_planning(params, api.client.base_url, roster_plan.changes, saved, module.check_mode)
+    digest = _plan.after_planning(params, api.client.base_url, roster_key, roster_plan.changes, saved, module.check_mode)
 
     backup = backup_before_writes(module, [(change.username, change.record) for change in roster_plan.pending], concurrency)
     applied, failures = module.carry_out(roster_plan)
@@ -172,6 +172,17 @@ def run_roster(module):
                        '; '.join('%s: %s' % (failure['username'], failure['msg']) for failure in failures)),
                     changed=bool(applied), **result)
     module.exit(bool(applied), diff=diff, **result)
+
+
+def _entries(module):
+    """``(entries, problems, roster_key)``: the roster's entries validated (``validate_entries``) and, with
+    ``plan_file``, the key of the roster's digest (``_plan.roster_key``). The list the task gave is not kept
+    (``TestpressModule.take_entries``): the entries hold what the plan needs of it."""
+    params = module.params
+    users = module.take_entries('users', 'password', params['max_changes_listed'])
+    first_password = FirstPassword(params['initial_password'], params['auto_generate_password'], params['notify_credential'])
+    entries, problems = validate_entries(users, params['update_password'], first_password)
+    return entries, problems, _plan.roster_key(users) if params.get('plan_file') else None
 
 
 def check_changes_file(path, max_changes_listed):

@@ -165,6 +165,8 @@ def find_account(api, username=None, user_id=None):
 class UserSpec:
     """One account as a task declares it, validated before anything is sent."""
 
+    __slots__ = ('username', 'profile', 'password', 'update_password', 'auto_generate_password', 'notify_credential')
+
     def __init__(self, username, values, password=None, update_password='on_create',
                  auto_generate_password=False, notify_credential=False):
         if not isinstance(username, str) or not username.strip():
@@ -197,6 +199,8 @@ class UserPlan:
     ``before``/``after`` are the managed fields, normalised, for the diff. ``apply(api)`` makes the
     calls and ``predicted()`` is what check mode reports instead: both return the account after.
     """
+
+    __slots__ = ('action', 'spec', 'record', 'body', 'before', 'after')
 
     def __init__(self, action, spec=None, record=None, body=None, before=None, after=None):
         self.action = action

@@ -272,6 +272,9 @@ options:
         changes a whole institute stays small enough to read, register and render. RV(summary) counts every
         change, and RV(changes_not_listed) says how many accounts are not listed; O(changes_file) holds them.
       - V(0) lists none.
+      - The task's own arguments, as the result reports them (C(invocation), shown with C(-vvv)), hold as many of
+        the O(users) entries, and C(users_not_listed) counts the others, so that a roster of 100,000 entries is not
+        sent back to the controller.
     type: int
     default: 1000
   changes_file:

@@ -67,6 +67,7 @@ class ModuleAction(ActionBase):
         module_args = (result.get('invocation') or {}).get('module_args')
         if isinstance(module_args, dict) and roster is not None and roster.name is not None:
             module_args.pop('users', None)
+            module_args.pop('users_not_listed', None)
             module_args['src'] = roster.name
         return result
 

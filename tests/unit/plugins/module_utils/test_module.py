@@ -2,18 +2,20 @@
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The module base in process: the clear-text warning and the remedies a failure message carries."""
+"""The module base in process: the clear-text warning, the remedies a failure message carries, and a roster's
+entries taken once."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from ansible.module_utils import basic
 from ansible.module_utils.common.warnings import get_warning_messages
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
-from ansible_collections.testpress.lms.plugins.module_utils._module import TestpressModule
+from ansible_collections.testpress.lms.plugins.module_utils._module import NO_LOG_PLACEHOLDER, TestpressModule
 from ansible_collections.testpress.lms.tests.simulator import Simulator
 
 USERS = '/api/v2.5/admin/users/'
@@ -94,3 +96,25 @@ def test_a_rate_limit_below_its_bound_fails_naming_the_option_before_any_call(si
 def test_a_rate_limit_of_zero_as_awx_injects_it_is_none_and_the_bound_is_taken(simulator, rate_limit):
     mod = module(api_url=simulator.url, api_token='token-1234', rate_limit=rate_limit)
     assert mod.api.client.pace.rate_limit == (0.1 if rate_limit == 0.1 else None)
+
+
+ENTRY_SPEC = {'users': {'type': 'list', 'elements': 'dict',
+                        'options': {'username': {'type': 'str'}, 'password': {'type': 'str', 'no_log': True}}}}
+
+
+def test_a_rosters_entries_are_taken_once_and_the_invocation_lists_the_first_ones():
+    users = [{'username': 's%d' % number, 'password': 'Entry-%d-secret' % number} for number in range(5)]
+    with patch_module_args({'api_token': 'token-1234', 'users': users}):
+        testpress = TestpressModule(ENTRY_SPEC)
+        taken = testpress.take_entries('users', 'password', 2)
+        # ansible-core's own copies of the arguments as received are dropped once validated.
+        assert basic._ANSIBLE_ARGS is None and 'users' not in (getattr(basic, '_PARSED_MODULE_ARGS', None) or {})
+    assert taken == users
+    shown = testpress.invocation['module_args']
+    assert shown['users'] == [{'username': 's0', 'password': NO_LOG_PLACEHOLDER}, {'username': 's1', 'password': NO_LOG_PLACEHOLDER}]
+    assert shown['users_not_listed'] == 3 and shown['api_token'] == NO_LOG_PLACEHOLDER
+    assert testpress.params['users'] == users[:2]
+    assert testpress.ansible.validation_result.validated_parameters['users'] is testpress.params['users']
+    # The entries' passwords leave Ansible's quadratic no_log scan; the connection's secret stays in it.
+    assert 'token-1234' in testpress.ansible.no_log_values
+    assert not any('Entry-' in value for value in testpress.ansible.no_log_values)

@@ -59,7 +59,7 @@ ACCOUNTS = [record(1, 's01', last_name='A'), record(3, 's03', city='Salem')]
 
 def saved(tmp_path, task=None, accounts=None, now=NOW):
     task = task or params(USERS)
-    plan = saved_plans.make(URL, task, changes_of(task, accounts or ACCOUNTS), now=now)
+    plan = saved_plans.make(URL, task, saved_plans.roster_key(task['users']), changes_of(task, accounts or ACCOUNTS), now=now)
     path = str(tmp_path / 'roster.plan')
     saved_plans.save(path, plan)
     return path, plan
@@ -70,7 +70,7 @@ def test_the_plan_holds_each_changed_account_as_read_and_as_planned_and_no_secre
     text = open(path, encoding='utf-8').read()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and json.loads(text) == plan
     assert SECRET not in text and '********' not in text
-    assert (plan['format'], plan['version'], plan['institute']) == (saved_plans.FORMAT, 1, URL)
+    assert (plan['format'], plan['version'], plan['institute']) == (saved_plans.FORMAT, 2, URL)
     assert plan['options']['membership'] == 'exact' and 'concurrency' not in plan['options']
     assert [account['username'] for account in plan['accounts']] == ['s01', 's02']
     s01, s02 = plan['accounts']
@@ -90,17 +90,17 @@ def test_the_digest_is_stable_and_tells_plans_apart(tmp_path):
 
 
 def test_a_password_changes_no_digest_and_cannot_be_recovered_from_it():
-    with_one = saved_plans.roster_digest([entry('s02', password=SECRET)], 'salt')
-    with_another = saved_plans.roster_digest([entry('s02', password='another one')], 'salt')
-    assert with_one == with_another != saved_plans.roster_digest([entry('s02')], 'salt')
-    assert with_one != saved_plans.roster_digest([entry('s02', password=SECRET)], 'another salt')
+    with_one = saved_plans.roster_digest(saved_plans.roster_key([entry('s02', password=SECRET)]), 'salt')
+    with_another = saved_plans.roster_digest(saved_plans.roster_key([entry('s02', password='another one')]), 'salt')
+    assert with_one == with_another != saved_plans.roster_digest(saved_plans.roster_key([entry('s02')]), 'salt')
+    assert with_one != saved_plans.roster_digest(saved_plans.roster_key([entry('s02', password=SECRET)]), 'another salt')
 
 
 def test_an_equal_fresh_plan_is_applied(tmp_path):
     path, plan = saved(tmp_path)
     loaded = saved_plans.load(path, URL + '/', '24h', now=NOW + datetime.timedelta(hours=23))
     task = params(USERS, plan_file=path)
-    fresh = saved_plans.check(path, loaded, task, URL, changes_of(task, ACCOUNTS))
+    fresh = saved_plans.check(path, loaded, task, URL, saved_plans.roster_key(task['users']), changes_of(task, ACCOUNTS))
     assert fresh['digest'] == plan['digest']
 
 
@@ -108,7 +108,7 @@ def test_an_account_changed_since_the_review_is_named_with_both_values(tmp_path)
     path, plan = saved(tmp_path)
     task = params(USERS)
     with pytest.raises(InputError) as caught:
-        saved_plans.check(path, plan, task, URL, changes_of(task, [record(1, 's01', last_name='C'), ACCOUNTS[1]]))
+        saved_plans.check(path, plan, task, URL, saved_plans.roster_key(task['users']), changes_of(task, [record(1, 's01', last_name='C'), ACCOUNTS[1]]))
     message = str(caught.value)
     assert "- s01: last_name was 'A' when reviewed, is 'C' now" in message
     assert 's02' not in message and 'roster' not in message.split('\n', 1)[1]
@@ -119,7 +119,7 @@ def test_accounts_that_appeared_or_need_a_change_now_are_named(tmp_path):
     task = params(USERS)
     now = [record(1, 's01', last_name='A'), record(2, 's02', first_name='New'), record(3, 's03', city='Madurai')]
     with pytest.raises(InputError) as caught:
-        saved_plans.check(path, plan, task, URL, changes_of(task, now))
+        saved_plans.check(path, plan, task, URL, saved_plans.roster_key(task['users']), changes_of(task, now))
     message = str(caught.value)
     assert ("- s02: create (first_name empty -> 'New'; password empty -> 'set on create') "
             "was reviewed, and no change is needed now") in message
@@ -135,7 +135,7 @@ def test_a_changed_option_is_named(tmp_path, option, value, shown):
     path, plan = saved(tmp_path)
     task = params(USERS, **{option: value})
     with pytest.raises(InputError) as caught:
-        saved_plans.check(path, plan, task, URL, changes_of(params(USERS), ACCOUNTS))
+        saved_plans.check(path, plan, task, URL, saved_plans.roster_key(task['users']), changes_of(params(USERS), ACCOUNTS))
     assert '- %s\n' % shown in str(caught.value)
 
 
@@ -143,7 +143,7 @@ def test_a_changed_roster_is_named_even_when_its_changes_are_the_same(tmp_path):
     path, plan = saved(tmp_path)
     task = params(USERS + [entry('s04')])
     with pytest.raises(InputError) as caught:
-        saved_plans.check(path, plan, task, URL, changes_of(params(USERS), ACCOUNTS))
+        saved_plans.check(path, plan, task, URL, saved_plans.roster_key(task['users']), changes_of(params(USERS), ACCOUNTS))
     assert '- the roster is not the one reviewed (its digest differs)' in str(caught.value)
 
 
@@ -160,9 +160,9 @@ def test_a_membership_read_is_part_of_the_state_reviewed():
 def test_many_moved_accounts_are_listed_twenty_then_counted(tmp_path):
     users = [entry('s%03d' % number, city='Salem') for number in range(30)]
     task = params(users)
-    reviewed = saved_plans.make(URL, task, changes_of(task, []), now=NOW)
+    reviewed = saved_plans.make(URL, task, saved_plans.roster_key(task['users']), changes_of(task, []), now=NOW)
     now = [record(number + 1, 's%03d' % number) for number in range(30)]
-    found = saved_plans.differences(reviewed, saved_plans.make(URL, task, changes_of(task, now),
+    found = saved_plans.differences(reviewed, saved_plans.make(URL, task, saved_plans.roster_key(task['users']), changes_of(task, now),
                                                                salt=reviewed['roster']['salt']))
     assert len(found) == 21 and found[0] == 's000: did not exist when reviewed, exists now'
     assert found[-1] == '... and 10 more accounts'
@@ -184,8 +184,8 @@ def test_a_plan_of_another_version_or_institute_is_refused(tmp_path):
     path, plan = saved(tmp_path)
     with pytest.raises(InputError, match='is a plan for https://demo.testpress.in, not for https://other.testpress.in'):
         saved_plans.load(path, 'https://other.testpress.in', '24h', now=NOW)
-    saved_plans.save(path, dict(plan, version=2))
-    with pytest.raises(InputError, match='is a plan of format version 2; this collection reads version 1'):
+    saved_plans.save(path, dict(plan, version=3))
+    with pytest.raises(InputError, match='is a plan of format version 3; this collection reads version 2'):
         saved_plans.load(path, URL, '24h', now=NOW)
 
 
@@ -221,7 +221,7 @@ def test_a_symbolic_link_at_the_plan_file_is_refused(tmp_path):
     link.symlink_to(target)
     task = params(USERS)
     with pytest.raises(InputError, match='plan_file: the plan cannot be saved: .*symbolic link'):
-        saved_plans.save(str(link), saved_plans.make(URL, task, changes_of(task, ACCOUNTS)))
+        saved_plans.save(str(link), saved_plans.make(URL, task, saved_plans.roster_key(task['users']), changes_of(task, ACCOUNTS)))
     assert target.read_text() == ''
 
 
@@ -233,7 +233,7 @@ def test_with_redact_a_moved_personal_value_is_named_by_its_field_alone(tmp_path
     path, plan = saved(tmp_path, task=params([entry('s03', city='Salem', last_name='B')]))
     task = params([entry('s03', city='Salem', last_name='B')], redact=True)
     with pytest.raises(InputError) as caught:
-        saved_plans.check(path, plan, task, URL, changes_of(task, [record(3, 's03', city='Madurai', last_name='C')]))
+        saved_plans.check(path, plan, task, URL, saved_plans.roster_key(task['users']), changes_of(task, [record(3, 's03', city='Madurai', last_name='C')]))
     message = str(caught.value)
     assert "- s03: city changed since the review (redacted); last_name was 'Last' when reviewed, is 'C' now" in message
     assert 'Madurai' not in message and 'Salem' not in message
