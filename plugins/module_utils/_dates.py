@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 
@@ -35,6 +36,11 @@ def parse(value):
     return None
 
 
+def _iso(date):
+    """``YYYY-MM-DD``, interned: 100,000 students hold a few thousand distinct dates."""
+    return sys.intern(date.isoformat())
+
+
 def desired(option, value):
     """A task's date as ``YYYY-MM-DD``; ``""`` (or only blanks) stays ``""``; anything else is an input error."""
     text = '' if value is None else str(value).strip()
@@ -43,7 +49,7 @@ def desired(option, value):
     date = parse(text)
     if date is None:
         raise InputError('%s: %r is not a date; use YYYY-MM-DD or DD/MM/YYYY, for example 2031-03-31' % (option, text))
-    return date.isoformat()
+    return _iso(date)
 
 
 def read(value):
@@ -51,7 +57,7 @@ def read(value):
     one) as ``YYYY-MM-DD``; ``""`` when there is none or it is not a date."""
     text = '' if value is None else str(value).strip()
     date = parse(text) or parse(text[:10])
-    return date.isoformat() if date else ''
+    return _iso(date) if date else ''
 
 
 def to_api(iso_date):

@@ -58,9 +58,9 @@ def holds(path, data, mode=PRIVATE_MODE):
 
 
 def write_private(path, data, mode=PRIVATE_MODE):
-    """Write ``data`` (str or bytes) to ``path`` with ``mode``: a new file, synced, renamed over the target."""
-    if isinstance(data, str):
-        data = data.encode('utf-8')
+    """Write ``data`` to ``path`` with ``mode``: a new file, synced, renamed over the target. ``data``: str or
+    bytes, or an iterable of them written one after the other (a large file never whole in memory)."""
+    chunks = [data] if isinstance(data, (str, bytes)) else data
     _refuse_link(path)
     directory = os.path.dirname(os.path.abspath(path))
     try:
@@ -70,7 +70,8 @@ def write_private(path, data, mode=PRIVATE_MODE):
     try:
         os.fchmod(handle, mode)
         with os.fdopen(handle, 'wb') as out:
-            out.write(data)
+            for chunk in chunks:
+                out.write(chunk.encode('utf-8') if isinstance(chunk, str) else chunk)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

@@ -46,8 +46,8 @@ MAX_CONCURRENCY = 32
 
 class SharedItems:
     """One copy of each batch and course a run meets, cut to what the plans use (``Kind.slim``), and of each
-    expiry date: every account's membership holds references to them. 100,000 students in 30 batches then
-    hold 30 batch records, not 100,000 copies of the API's."""
+    membership read: every account's membership holds references to them. 100,000 students in 30 batches then
+    hold 30 batch records and memberships, not 100,000 copies of the API's."""
 
     def __init__(self):
         self._known = {}
@@ -56,10 +56,12 @@ class SharedItems:
         return [self._known.setdefault((kind.option, record['id']), kind.slim(record)) for record in records]
 
     def membership(self, kind, answer):
-        """``read_membership``'s ``(records, expiries)``, shared."""
-        records, expiries = answer
-        return (self.records(kind, records),
-                dict((item_id, self._known.setdefault(('expires', expiry), expiry)) for item_id, expiry in expiries.items()))
+        """``read_membership``'s ``(records, expiries)``, shared: the accounts holding the same items with the same
+        expiries hold one answer (read-only: a plan copies what it changes)."""
+        records = self.records(kind, answer[0])
+        expiries = answer[1]
+        key = ('membership', kind.option, tuple(record['id'] for record in records), tuple(sorted(expiries.items())))
+        return self._known.setdefault(key, (records, expiries))
 
     def account(self, record):
         """``account_view`` of a user list record, its embedded batches shared."""
@@ -94,7 +96,7 @@ def read_memberships(api, wanted, concurrency, progress=SILENT, shared=None):
         key = (record['username'], kind.option)
         embedded = embedded_batches(record) if kind is BATCHES and not with_expiry else None
         if embedded is not None:
-            found[key] = (embedded, {})
+            found[key] = shared.membership(kind, (embedded, {}))
         else:
             calls.append((key, record['id'], kind, with_expiry))
     progress.phase('reading', len(calls), 'batch and course lists')
@@ -243,9 +245,9 @@ def _create_with_batches(entry, user_plan, batches_plan):
     ``expires``. Only when every batch is listed by name: a name found exactly once (``Catalogue.resolve``)
     is one no other batch shares; a batch listed by id may share its name, and follows by id."""
     if batches_plan.add and all(isinstance(item, str) for item in entry.items[BATCHES]):
-        user_plan.body['batches'] = [BATCHES.name(record) for record in batches_plan.add]
+        user_plan.joins = {'batches': [BATCHES.name(record) for record in batches_plan.add]}
         if entry.expires is not None:
-            user_plan.body['expires'] = entry.expires
+            user_plan.joins['expires'] = entry.expires
         batches_plan.sent_with_create = True
 
 

@@ -208,13 +208,20 @@ def roster_result(changes, applied, failures, max_changes_listed, changes_file):
         'failures': failures,
     }
     if changes_file:
-        rest = [change.report() for change in applied[len(listed):]]
         try:
-            write_private(changes_file, json.dumps(rest, indent=1, sort_keys=True) + '\n')
+            write_private(changes_file, _json_list(change.report() for change in applied[len(listed):]))
         except PrivateFileError as err:
             raise InputError('changes_file: %s' % err) from None
         result['changes_file'] = os.path.abspath(changes_file)
     return result
+
+
+def _json_list(items):
+    """A JSON list, one item a line, as text chunks: 100,000 changes are never one string."""
+    yield '['
+    for position, item in enumerate(items):
+        yield '%s\n%s' % (',' if position else '', json.dumps(item, sort_keys=True))
+    yield '\n]\n'
 
 
 def _blocked(module, blocked):

@@ -200,15 +200,42 @@ class UserPlan:
     calls and ``predicted()`` is what check mode reports instead: both return the account after.
     """
 
-    __slots__ = ('action', 'spec', 'record', 'body', 'before', 'after')
+    __slots__ = ('action', 'spec', 'record', '_body', '_before', '_after', 'joins')
 
     def __init__(self, action, spec=None, record=None, body=None, before=None, after=None):
         self.action = action
         self.spec = spec
         self.record = record
-        self.body = body
-        self.before = before or {}
-        self.after = after or {}
+        self._body = body
+        self._before = before
+        self._after = after
+        # A create's batches (names) and their ``expires``, sent in the create call (``_roster``).
+        self.joins = None
+
+    # A create's body and ``after`` are made from its spec when asked: a roster creating 100,000 accounts
+    # holds each entry once, not three times.
+    @property
+    def body(self):
+        if self.action != 'create':
+            return self._body
+        body = self.spec.create_body()
+        body.update(self.joins or {})
+        return body
+
+    @property
+    def before(self):
+        return self._before if self._before is not None else {}
+
+    @property
+    def after(self):
+        if self.action != 'create':
+            return self._after if self._after is not None else {}
+        spec = self.spec
+        after = dict(view(spec.profile, spec.profile), username=spec.username)
+        if spec.password or spec.auto_generate_password:
+            # The password the create sends is never shown; one Testpress makes is not sent at all.
+            after['password'] = GENERATED_PASSWORD if spec.auto_generate_password else PASSWORD_PLACEHOLDER
+        return after
 
     @property
     def changed(self):
@@ -255,11 +282,7 @@ def plan_present(spec, record):
     """Create the account, or update only the fields that differ (the PUT carries username too)."""
     if record is None:
         spec.check_creatable()
-        after = dict(view(spec.profile, spec.profile), username=spec.username)
-        if spec.password or spec.auto_generate_password:
-            # The password the create sends is never shown; one Testpress makes is not sent at all.
-            after['password'] = GENERATED_PASSWORD if spec.auto_generate_password else PASSWORD_PLACEHOLDER
-        return UserPlan('create', spec, None, spec.create_body(), {}, after)
+        return UserPlan('create', spec)
     current, options, body = profile_update(spec, record)
     before = dict(view(current, spec.profile, current['custom_fields']), username=spec.username)
     after = dict(before, **view(spec.profile, options, current['custom_fields']))
