@@ -44,6 +44,10 @@ MAX_CONCURRENCY = 32
 
 # ---------------------------------------------------------------- read
 
+# Values thousands of an institute's students have alike (where they live, when they were born): held once.
+SHARED_VALUES = ('state', 'state_code', 'city', 'zip', 'birth_date')
+
+
 class SharedItems:
     """One copy of each batch and course a run meets, cut to what the plans use (``Kind.slim``), and of each
     membership read: every account's membership holds references to them. 100,000 students in 30 batches then
@@ -64,8 +68,11 @@ class SharedItems:
         return self._known.setdefault(key, (records, expiries))
 
     def account(self, record):
-        """``account_view`` of a user list record, its embedded batches shared."""
+        """``account_view`` of a user list record, its embedded batches and its ``SHARED_VALUES`` shared."""
         kept = account_view(record)
+        for key in SHARED_VALUES:
+            if isinstance(kept.get(key), str):
+                kept[key] = self._known.setdefault(('value', kept[key]), kept[key])
         if isinstance(kept.get('batches'), list) and all(isinstance(item, dict) and 'id' in item for item in kept['batches']):
             kept['batches'] = self.records(BATCHES, kept['batches'])
         return kept

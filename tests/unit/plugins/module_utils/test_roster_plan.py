@@ -312,3 +312,21 @@ def test_an_entry_is_checked_as_the_argument_spec_would_in_the_collection_s_word
     assert found == problems and 'Hunter2' not in ' '.join(found)
     if raw == {'username': 'ann', 'state': 'ABSENT'}:
         assert entry_found == {'username': 'ann', 'state': 'absent'}
+
+
+def test_a_run_holds_each_batch_course_and_membership_read_once():
+    shared = roster.SharedItems()
+    upsc = {'id': 21, 'name': 'UPSC', 'created': '2026-01-01T00:00:00Z', 'url': 'http://testserver/batches/21/'}
+    td = {'id': 282, 'title': 'TD', 'slug': 'td', 'description': 'Long text', 'image': 'http://testserver/td.png'}
+    ann = shared.membership(BATCHES, ([dict(upsc)], {21: '2031-03-31'}))
+    bob = shared.membership(BATCHES, ([dict(upsc)], {21: '2031-03-31'}))
+    cid = shared.membership(BATCHES, ([dict(upsc)], {21: '2030-01-01'}))
+    assert ann is bob and ann == ([{'id': 21, 'name': 'UPSC'}], {21: '2031-03-31'})
+    assert cid is not ann and cid[0][0] is ann[0][0]
+    (course,), _expiries = shared.membership(COURSES, ([dict(td)], {}))
+    assert course == {'id': 282, 'title': 'TD', 'slug': 'td'}
+    first = shared.account({'id': 1, 'username': 'ann', 'state': ''.join(['Tamil ', 'Nadu']), 'photo': 'x.png',
+                            'password_hash': 'pbkdf2_sha256$x', 'batches': [dict(upsc)]})
+    second = shared.account({'id': 2, 'username': 'bob', 'state': ''.join(['Tamil ', 'Nadu']), 'batches': [dict(upsc)]})
+    assert first == {'id': 1, 'username': 'ann', 'state': 'Tamil Nadu', 'batches': [{'id': 21, 'name': 'UPSC'}]}
+    assert first['state'] is second['state'] and first['batches'][0] is second['batches'][0] is ann[0][0]
