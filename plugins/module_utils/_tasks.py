@@ -145,8 +145,9 @@ def run_roster(module):
     progress = module.report_progress()
     shared = SharedItems()
     accounts = read_accounts(api, concurrency, progress, shared)
-    wanted = [(accounts[entry.username], kind, kind is BATCHES and entry.expires is not None)
-              for entry in entries if entry.username in accounts for kind in entry.items]
+    # A generator: 100,000 students' work items are not held beside the calls made of them.
+    wanted = ((accounts[entry.username], kind, kind is BATCHES and entry.expires is not None)
+              for entry in entries if entry.username in accounts for kind in entry.items)
     current = read_memberships(api, wanted, concurrency, progress, shared)
     catalogues = resolve_names(api, entries, current, concurrency)
     try:
