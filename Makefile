@@ -19,7 +19,7 @@ PLAYBOOK_DIRS := tests/integration tests/docs tests/packaging tests/harness
 TEST_DIRS := $(UNIT_DIRS) $(PLAYBOOK_DIRS)
 # pytest-xdist workers (each gets its own simulator); 0 = run in this process, one test at a time.
 PYTEST_WORKERS ?= auto
-PYTEST = "$(BIN)/python" -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=10
+PYTEST := "$(BIN)/python" -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=10
 
 # Every tool comes from the venv; child processes (ansible-playbook, ansible-test) too.
 export PATH := $(BIN):$(PATH)
@@ -105,10 +105,7 @@ unit: venv
 integration: venv
 	$(PYTEST) $(PLAYBOOK_DIRS) $(PYTEST_ARGS)
 
-# The JUnit XML feeds docs/reliability.md's table (scripts/reliability_report.py). The whole suite takes a third
-# worker: its workers wait on timers, throttles and latency about half the time (two used 102 % of two cores), and
-# it is the part make test waits on last.
-pytest: PYTEST_WORKERS = 3
+# The JUnit XML feeds docs/reliability.md's table (scripts/reliability_report.py).
 pytest: venv
 	@mkdir -p .build
 	$(PYTEST) --junitxml=.build/junit.xml $(TEST_DIRS) $(PYTEST_ARGS)
