@@ -79,6 +79,12 @@ def sim_env(simulator):
     return {"TESTPRESS_URL": simulator.url, "TESTPRESS_USERNAME": ADMIN_USERNAME, "TESTPRESS_PASSWORD": ADMIN_PASSWORD}
 
 
+def pytest_collection_modifyitems(items):
+    """The tests marked ``long`` first, in their order: pytest-xdist hands out the rest as its workers free up, so
+    the short ones fill the gaps and the run does not end on a long one started late."""
+    items.sort(key=lambda item: item.get_closest_marker('long') is None)
+
+
 def pytest_sessionfinish(session):
     """Fail the run when a test left a process behind (an ansible-playbook, a worker or module of one, a
     simulator): each is named, then ended. Checked once, in the process that runs (or shares out) the tests."""

@@ -221,6 +221,7 @@ def within(estimated, measured, factor=1.5):
 
 # Not on the ansible-core legs: the estimate and the calls it is measured against are the collection's own code; the
 # roster's src and check mode on each core are tested by test_roster_src and the other core_matrix tests here.
+@pytest.mark.long
 def test_the_estimate_of_a_roster_is_within_half_again_of_its_audit_and_apply(simulator, run_playbook, tmp_path):
     roster = [estimated_student(number) for number in range(ROSTER_SIZE)]
     run_playbook([{'name': 'the first third exists', 'testpress.lms.testpress_roster': {

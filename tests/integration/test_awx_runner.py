@@ -82,6 +82,7 @@ def task_result(artifacts, task):
     raise AssertionError('no result of %r in %s' % (task, artifacts))
 
 
+@pytest.mark.long
 def test_an_audit_then_the_roster_then_a_rerun_as_awx_jobs(simulator, job, tmp_path):
     reports = tmp_path / 'reports'
     audit = job('audit', 'playbooks/audit.yml', {'report_dir': str(reports)})

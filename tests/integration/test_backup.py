@@ -54,6 +54,7 @@ WRONG = [
 ]
 
 
+@pytest.mark.long
 @pytest.mark.core_matrix
 def test_a_wrong_roster_applied_with_a_backup_is_undone_by_applying_the_backup(simulator, run_playbook, tmp_path):
     run_playbook([{'name': 'good', ROSTER: {'users': [student(number) for number in range(6)]}}])

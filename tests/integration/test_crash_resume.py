@@ -17,6 +17,8 @@ import collections
 import os
 import random
 
+import pytest
+
 from ansible_collections.testpress.lms.tests.harness.journal import final_lines, journal_lines, journal_writes, simulator_writes
 
 STUDENTS = int(os.environ.get('TESTPRESS_CRASH_STUDENTS', '300'))
@@ -95,6 +97,7 @@ def assert_converged(simulator, run_playbook, task, students):
     assert again.writes == [] and not again.changed
 
 
+@pytest.mark.long
 def test_a_roster_killed_at_random_moments_converges_on_rerun_with_nothing_lost(simulator, run_playbook, tmp_path):
     students = [student(number) for number in range(STUDENTS)]
     journal = str(tmp_path / 'journal.jsonl')

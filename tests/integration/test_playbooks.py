@@ -31,6 +31,7 @@ def task_changes(run):
     return dict((result['task'], [item['changed'] for item in result['results']]) for result in run.results)
 
 
+@pytest.mark.long
 def test_provision_as_an_audit_apply_rerun_and_clean_audit(simulator, run_playbook):
     audit = run_playbook(PROVISION, check=True, diff=True)
     assert audit.writes == []

@@ -39,6 +39,7 @@ def lines_of(run, task):
     return [line for line in run.output_of(task).splitlines() if re.match(LABEL, line)]
 
 
+@pytest.mark.long
 @pytest.mark.core_matrix
 def test_long_tasks_print_progress_lines_and_progress_false_none(simulator, run_playbook, tmp_path):
     remote_tmp = tmp_path / 'remote'

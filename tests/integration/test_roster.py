@@ -55,6 +55,7 @@ def usernames(simulator):
     return sorted(record['username'] for record in simulator.users.values())
 
 
+@pytest.mark.long
 @pytest.mark.core_matrix
 def test_300_students_created_then_a_rerun_writes_nothing_and_an_audit_names_exactly_the_drift(simulator, run_playbook,
                                                                                                tmp_path):
@@ -189,6 +190,7 @@ def test_one_entry_the_server_rejects_fails_alone_and_a_fixed_rerun_converges(si
     assert run_playbook([roster(users)]).writes == []
 
 
+@pytest.mark.long
 def test_under_throttling_and_gateway_errors_100_students_converge_without_duplicates(simulator, run_playbook):
     students = [student(number) for number in range(100)]
     # Every 40th call 429 with the Retry-After: 0 a proxy sends (each waits as a bare 429: 1 s, 2, ...,

@@ -31,6 +31,7 @@ def roster(users, name='roster', **options):
     return {'name': name, MODULE: dict(options, users=users)}
 
 
+@pytest.mark.long
 @pytest.mark.parametrize('retry_after', [True, False], ids=['retry-after', 'bare-429'])
 def test_150_students_under_30_calls_a_second_converge_with_no_failure(simulator, run_playbook, retry_after):
     students = [student(number) for number in range(STUDENTS)]
