@@ -215,12 +215,12 @@ class TestpressModule:
         released = set(entry[key] for entry in entries if isinstance(entry, dict) and entry.get(key))
         self.ansible.no_log_values.difference_update(released - kept)
         shown = dict(params, **dict((name, NO_LOG_PLACEHOLDER) for name in secret_options if params.get(name)))
+        params[option] = entries[:listed]
         shown[option] = [dict(entry, **{key: NO_LOG_PLACEHOLDER}) if isinstance(entry, dict) and entry.get(key) else entry
-                         for entry in entries[:listed]]
+                         for entry in params[option]]
         if len(entries) > listed:
             shown[option + '_not_listed'] = len(entries) - listed
         self.invocation = {'module_args': shown}
-        params[option] = entries[:listed]
         _forget_received(self.ansible, option)
         return entries
 

@@ -69,12 +69,11 @@ def roster_key(users):
     """What the roster's digest is taken of: a digest of its entries, each password only as whether one is
     given, so none can be recovered from it by trying guesses. Taken entry by entry as the task starts, so that
     the module need not keep the entries' list to the end."""
-    digest = hashlib.sha256(b'[')
-    for position, entry in enumerate(users or []):
+    digest = hashlib.sha256()
+    for entry in users or []:
         if isinstance(entry, dict) and 'password' in entry:
             entry = dict(entry, password=bool(entry.get('password')))
-        digest.update((',' if position else '').encode('utf-8') + canonical(entry).encode('utf-8'))
-    digest.update(b']')
+        digest.update(canonical(entry).encode('utf-8') + b'\n')
     return digest.hexdigest()
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import MEMBERSHIP_KINDS, RosterError
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
@@ -72,7 +73,7 @@ class SharedItems:
         kept = account_view(record)
         for key in SHARED_VALUES:
             if isinstance(kept.get(key), str):
-                kept[key] = self._known.setdefault(('value', kept[key]), kept[key])
+                kept[key] = sys.intern(kept[key])
         if isinstance(kept.get('batches'), list) and all(isinstance(item, dict) and 'id' in item for item in kept['batches']):
             kept['batches'] = self.records(BATCHES, kept['batches'])
         return kept
