@@ -22,6 +22,9 @@ options:
       - "Shown when the module runs on the controller (C(connection: local) or C(delegate_to: localhost), as the
         collection's playbooks run it) and the task is not C(async); otherwise there are no lines."
       - V(false) prints none.
+      - The E(TESTPRESS_PROGRESS_INTERVAL) environment variable of the controller (where C(ansible-playbook) runs)
+        sets another interval, in seconds, for both the first line and the next; at least V(1), since the module
+        updates its counts once a second. Any other value is warned of, and 10 seconds used.
     type: bool
     default: true
 '''

@@ -17,7 +17,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.testpress.lms.plugins.module_utils._progress import STATUS_FILE
-from ansible_collections.testpress.lms.plugins.plugin_utils._progress import ProgressWatch
+from ansible_collections.testpress.lms.plugins.plugin_utils._progress import ProgressWatch, interval_setting
 from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFileError, read_roster
 
 display = Display()
@@ -97,4 +97,4 @@ class ModuleAction(ActionBase):
             self._make_tmp_path()
         task_name = '%s [%s]' % (self.MODULE.rsplit('.', 1)[-1], (task_vars or {}).get('inventory_hostname', 'localhost'))
         return ProgressWatch(os.path.join(os.path.expanduser(self._connection._shell.tmpdir), STATUS_FILE),
-                             task_name, display.display)
+                             task_name, display.display, interval=interval_setting(os.environ, display.warning))

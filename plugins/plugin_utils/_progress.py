@@ -6,9 +6,9 @@
 
 The module keeps a small status file of counts in the task's temporary directory (``module_utils/_progress``);
 while Ansible runs the module as it always does, a thread of the action plugin reads that file every
-``INTERVAL`` seconds, once the task has run that long, and prints one line through Ansible's display, which a
-worker process hands to the controller's console, so that ``ansible-runner`` (AWX, Automation Platform) puts
-it in the job's output as well::
+``INTERVAL`` seconds (or as the controller's ``TESTPRESS_PROGRESS_INTERVAL`` says: ``interval_setting``), once
+the task has run that long, and prints one line through Ansible's display, which a worker process hands to the
+controller's console, so that ``ansible-runner`` (AWX, Automation Platform) puts it in the job's output as well::
 
     testpress_roster [localhost]: applying: 3,412 of 10,000 accounts, 2 failed, about 1 min 10 s left
 
@@ -19,12 +19,35 @@ connection); ``ProgressWatch.removes`` the file when the module ends, whatever b
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
 
 # A line every this many seconds, the first once the task has run this long.
 INTERVAL = 10.0
+# The controller's environment variable that sets another interval (seconds), and the least it takes: the module
+# rewrites its status file at most once a second, so a shorter interval would print the same counts again.
+INTERVAL_ENV = 'TESTPRESS_PROGRESS_INTERVAL'
+MIN_INTERVAL = 1.0
+
+
+def interval_setting(environ, warn):
+    """The interval ``environ`` (the controller's environment) sets in INTERVAL_ENV, or INTERVAL when it sets none;
+    a value that is not a number of seconds of at least MIN_INTERVAL is ``warn``ed of, and INTERVAL taken (progress
+    lines never fail a task)."""
+    value = environ.get(INTERVAL_ENV, '').strip()
+    if not value:
+        return INTERVAL
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = None
+    if seconds is None or not math.isfinite(seconds) or seconds < MIN_INTERVAL:
+        warn('%s=%r is not a number of seconds of at least %g: progress lines every %g s'
+             % (INTERVAL_ENV, value, MIN_INTERVAL, INTERVAL))
+        return INTERVAL
+    return seconds
 
 
 def duration(seconds):
@@ -101,7 +124,14 @@ class ProgressWatch:
     def _run(self):
         start = self.clock()
         due = start + self.interval
+        seen = False
         while not self._stop.wait(max(0.0, due - self.clock())):
-            self.show(progress_line(self.label, read_status(self.path), self.wall(), self.clock() - start))
-            self.lines += 1
             due += self.interval
+            status = read_status(self.path)
+            if status is None and seen:
+                # The module has ended (it removes its counts) and its result is on its way: no line saying
+                # that nothing is counted yet.
+                continue
+            seen = status is not None
+            self.show(progress_line(self.label, status, self.wall(), self.clock() - start))
+            self.lines += 1

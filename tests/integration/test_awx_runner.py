@@ -50,14 +50,14 @@ def job(simulator, tmp_path):
     envvars.update(TESTPRESS_INITIAL_PASSWORD=INITIAL_PASSWORD, ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],
                    ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0')
     (data / 'env').mkdir()
-    (data / 'env' / 'envvars').write_text(yaml.safe_dump(envvars), encoding='utf-8')
     env = dict(os.environ, PATH=os.pathsep.join((str(BIN), os.environ.get('PATH', ''))))
     for name in list(env):
         if name.startswith(('TESTPRESS_', 'ANSIBLE_')):
             del env[name]
 
-    def run(ident, playbook, extravars):
+    def run(ident, playbook, extravars, more_envvars=None):
         (data / 'env' / 'extravars').write_text(yaml.safe_dump(extravars), encoding='utf-8')
+        (data / 'env' / 'envvars').write_text(yaml.safe_dump(dict(envvars, **(more_envvars or {}))), encoding='utf-8')
         done = subprocess.run([str(BIN / 'ansible-runner'), 'run', str(data), '-p', playbook, '--ident', ident],
                               env=env, capture_output=True, text=True, check=False, timeout=600)
         artifacts = data / 'artifacts' / ident
@@ -128,14 +128,15 @@ def test_redacted_jobs_keep_every_personal_value_out_of_the_output_and_the_event
 
 
 def test_progress_lines_are_job_events_of_their_task(simulator, job, tmp_path):
-    """A long export as an AWX job: its progress lines are in the job's output and are events of the task. Each
-    call takes 2 s: the login, the user list and the seeded accounts' course lists last well over 10 s."""
+    """A long export as an AWX job: its progress lines are in the job's output and are events of the task. A line
+    every second (the job's TESTPRESS_PROGRESS_INTERVAL), and each call takes 0.5 s: the reading of the user list
+    and the seeded accounts' course lists (6 calls after the login) lasts 3 s, long enough for two lines or more."""
     (tmp_path / 'job' / 'project' / 'export.yml').write_text(yaml.safe_dump([{
         'name': 'Export', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [{
             'name': 'Read every account slowly',
             'testpress.lms.testpress_user_info': {'include': ['courses'], 'concurrency': 1}}]}]), encoding='utf-8')
-    simulator.faults['latency'] = 2.0
-    artifacts = job('export', 'export.yml', {})
+    simulator.faults['latency'] = 0.5
+    artifacts = job('export', 'export.yml', {}, {'TESTPRESS_PROGRESS_INTERVAL': '1'})
     line = 'testpress_user_info [localhost]: reading: '
     assert line in (artifacts / 'stdout').read_text(encoding='utf-8')
     events = [json.loads(path.read_text(encoding='utf-8')) for path in sorted((artifacts / 'job_events').glob('*.json'))]

@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Progress lines on the console while a long testpress_roster or testpress_user_info task runs.
 
-One playbook run of three tasks, each held above 10 s by the simulator's latency (the floor of its calls, so
-never shorter however fast the machine): an apply, a check-mode audit, and an export with ``progress: false``.
-The first two print lines, the third none; the status file the lines come from is private while it exists
-and gone afterwards, even with Ansible told to keep its temporary files.
+One playbook run of three tasks, with a line every INTERVAL seconds (TESTPRESS_PROGRESS_INTERVAL) and each task
+held to twice that by the simulator's delay on each account's own calls (a floor, so never shorter however fast the
+machine): an apply, a check-mode audit, and an export with ``progress: false``. The login and the pages of the user
+list are not delayed, so each task is in the phase it counts well before its first line. The first two print lines,
+the third none; the status file the lines come from is private while it exists and gone afterwards, even with
+Ansible told to keep its temporary files.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils._progress import STATUS_FILE
 
-STUDENTS = 120
-# Seconds per call: 240 writes at concurrency 2, or 120 reads at concurrency 1, take at least 12 s.
-LATENCY = 0.1
+STUDENTS = 40
+# Seconds between lines (the first after as long).
+INTERVAL = 3
+# Seconds per call of an account (its create, its course grant or list): 80 writes at concurrency 2, or 40 reads at
+# concurrency 1, take at least 6 s.
+DELAY = 0.15
 LABEL = r'testpress_(roster|user_info) \[localhost\]: '
 APPLYING = re.compile(r'^testpress_roster \[localhost\]: applying: [\d,]+ of %d accounts, \d+ failed'
                       r'(, about (\d+ min )?\d+ s left)?$' % STUDENTS)
@@ -39,7 +44,6 @@ def lines_of(run, task):
     return [line for line in run.output_of(task).splitlines() if re.match(LABEL, line)]
 
 
-@pytest.mark.long
 @pytest.mark.core_matrix
 def test_long_tasks_print_progress_lines_and_progress_false_none(simulator, run_playbook, tmp_path):
     remote_tmp = tmp_path / 'remote'
@@ -57,7 +61,8 @@ def test_long_tasks_print_progress_lines_and_progress_false_none(simulator, run_
                     pass  # removed between the glob and the look
         return False
 
-    simulator.faults['latency'] = LATENCY
+    simulator.inject(delay=DELAY, times=None, method='POST', path='/api/v2.5/admin/users/')
+    simulator.inject(delay=DELAY, times=None, path='/api/v2.5/admin/users/*/courses/')
     run = run_playbook([
         {'name': 'apply', 'testpress.lms.testpress_roster': {
             'users': roster('Course 01'), 'auto_generate_password': True, 'concurrency': 2}, 'register': 'applied'},
@@ -65,7 +70,8 @@ def test_long_tasks_print_progress_lines_and_progress_false_none(simulator, run_
             'users': roster('Course 02'), 'concurrency': 1}},
         {'name': 'export', 'testpress.lms.testpress_user_info': {
             'search': 'progress-', 'include': ['courses'], 'concurrency': 1, 'progress': False}},
-    ], env={'ANSIBLE_REMOTE_TMP': remote_tmp, 'ANSIBLE_KEEP_REMOTE_FILES': '1'}, kill_when=watch_status_files)
+    ], env={'ANSIBLE_REMOTE_TMP': remote_tmp, 'ANSIBLE_KEEP_REMOTE_FILES': '1', 'TESTPRESS_PROGRESS_INTERVAL': INTERVAL},
+        kill_when=watch_status_files)
     assert run.rc == 0, run.stdout
 
     applying, reading = lines_of(run, 'apply'), lines_of(run, 'audit')

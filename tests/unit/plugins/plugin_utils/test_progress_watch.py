@@ -10,8 +10,10 @@ import pytest
 
 from ansible_collections.testpress.lms.plugins.module_utils._progress import STATUS_FILE, Progress
 from ansible_collections.testpress.lms.plugins.plugin_utils._progress import (
+    INTERVAL,
     ProgressWatch,
     duration,
+    interval_setting,
     progress_line,
     read_status,
 )
@@ -38,6 +40,21 @@ def test_the_line_of_a_read_before_and_after_its_first_count():
     status['done'] = 240
     assert progress_line(LABEL, status, 112.0, 12) == 'testpress_roster [localhost]: reading: 240 of 500 pages, about 13 s left'
     assert progress_line(LABEL, None, 112.0, 20.2) == 'testpress_roster [localhost]: running for 20 s, nothing counted yet'
+
+
+@pytest.mark.parametrize('value, seconds', [(None, INTERVAL), ('', INTERVAL), (' 2.5 ', 2.5), ('1', 1.0), ('60', 60.0)])
+def test_the_controller_s_environment_sets_the_interval(value, seconds):
+    warnings = []
+    environ = {} if value is None else {'TESTPRESS_PROGRESS_INTERVAL': value}
+    assert interval_setting(environ, warnings.append) == seconds and warnings == []
+
+
+@pytest.mark.parametrize('value', ['0.5', '0', '-3', 'ten', 'nan', 'inf'])
+def test_a_bad_interval_is_warned_of_and_the_default_taken(value):
+    warnings = []
+    assert interval_setting({'TESTPRESS_PROGRESS_INTERVAL': value}, warnings.append) == INTERVAL
+    assert warnings == ["TESTPRESS_PROGRESS_INTERVAL=%r is not a number of seconds of at least 1: "
+                        "progress lines every 10 s" % value]
 
 
 def test_a_missing_or_foreign_status_reads_as_none(tmp_path):
@@ -69,3 +86,22 @@ def test_the_watch_prints_every_interval_what_the_module_wrote_and_removes_the_f
     assert not (tmp_path / STATUS_FILE).exists()
     threading.Event().wait(0.15)
     assert watch.lines == count  # the thread stopped with the module
+
+
+def test_no_line_says_nothing_is_counted_once_the_module_has_removed_its_counts(tmp_path):
+    """Between the module's end (it removes its status file) and its result reaching the action plugin, the watch
+    prints no "nothing counted yet" line: there were counts, the task is ending."""
+    path = str(tmp_path / STATUS_FILE)
+    progress = Progress(path, every=0)
+    lines, shown = [], threading.Event()
+
+    def show(line):
+        lines.append(line)
+        shown.set()
+
+    with ProgressWatch(path, LABEL, show, interval=0.05):
+        progress.phase('applying', 4, 'accounts', counts_failures=True)
+        assert shown.wait(10)
+        progress.close()
+        threading.Event().wait(0.3)
+    assert lines and not [line for line in lines if 'nothing counted yet' in line], lines
