@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import subprocess
 import sys
@@ -483,8 +484,11 @@ DATE = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(210
 STATE_CODES = sorted(STATES) + sorted(OLD_STATE_CODES)
 
 
+@functools.lru_cache(maxsize=None)
 def values(text):
-    """A strategy per entry key but custom_fields: each profile field's by its kind in the field table."""
+    """A strategy per entry key but custom_fields: each profile field's by its kind in the field table. Made once per
+    ``text`` (the same strategies, so the same examples): a roster drawn with new strategy objects each time costs
+    Hypothesis a validation of each, a fifth of these tests' time."""
     items = st.lists(st.one_of(st.integers(min_value=1, max_value=10 ** 9), text), max_size=4)
     by_kind = {
         _fields.TEXT: text,
