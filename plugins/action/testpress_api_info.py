@@ -25,7 +25,7 @@ class ActionModule(ModuleAction):
     def run_with(self, args, task_vars):
         roster = self.roster_of_src(args)
         if roster is not None:
-            args['users'] = roster.entries
+            args['users'] = list(roster.entries)
         if isinstance(args.get('users'), list):
             args['users'] = without_passwords(args['users'])
         result = self.run_module(args, task_vars)

@@ -23,9 +23,9 @@ from ansible_collections.testpress.lms.plugins.module_utils._module import conne
 from ansible_collections.testpress.lms.plugins.plugin_utils._module_action import ModuleAction
 from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFile
 
-# The options a check of the names needs: the entries and how they are planned, never a file the task writes
-# (a plan, a journal, a backup) nor a sweep of unlisted accounts.
-CHECK_OPTIONS = ('users', 'membership', 'update_password', 'initial_password', 'auto_generate_password',
+# The options a check of the names needs: the entries without a problem (as users or src) and how they are
+# planned, never a file the task writes (a plan, a journal, a backup) nor a sweep of unlisted accounts.
+CHECK_OPTIONS = ('users', 'src', 'membership', 'update_password', 'initial_password', 'auto_generate_password',
                  'notify_credential', 'protected_users', 'manage_protected', 'concurrency')
 MODULE_PROBLEMS = re.compile(r'^\d+ problems? in the roster; nothing was changed:\n- ')
 
@@ -58,9 +58,12 @@ class ActionModule(ModuleAction):
             roster = RosterFile(None, list(args['users']))
         if roster is None:
             return self.run_module(args, task_vars)
-        if roster.check().problems:
+        if roster.name is None:
+            args['users'] = list(roster.checked())
+        else:
+            self.hand_over(args, roster.checked())
+        if roster.problems:
             return self._refused(args, task_vars, roster)
-        args['users'] = roster.entries
         result = self.run_module(args, task_vars)
         if isinstance(result.get('msg'), str) and roster.name is not None:
             retold(result, roster.name_entries(result['msg']))
@@ -74,7 +77,7 @@ class ActionModule(ModuleAction):
         if valid:
             wanted = set(CHECK_OPTIONS) | set(connection_argument_spec())
             checking = dict((key, value) for key, value in args.items() if key in wanted)
-            checking.update(users=[roster.entries[index] for index in valid], unlisted_users='ignore')
+            checking['unlisted_users'] = 'ignore'
             check_mode = self._task.check_mode
             self._task.check_mode = True
             try:

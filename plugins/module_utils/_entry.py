@@ -13,6 +13,7 @@ modules take them), ``expires`` and ``state``.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_dict, check_type_list, check_type_str
@@ -138,6 +139,42 @@ def checked_entry(raw):
     return entry, problems
 
 
+# The file in which the roster's action plugin gives the module the entries of a roster file (``src``), in the
+# task's temporary directory: a checked entry (``checked_entry``) a line, as JSON. As the module's arguments,
+# 100,000 entries were copied several times over by Ansible on both sides; a file is written and read a line
+# at a time.
+ENTRIES_FILE = 'testpress-roster-entries.jsonl'
+
+
+def entry_lines(entries):
+    """The text of an entries file holding ``entries``, a line at a time."""
+    for entry in entries:
+        yield json.dumps(entry, ensure_ascii=False, default=str) + '\n'
+
+
+def read_entry_lines(path):
+    """The entries of an entries file (``entry_lines``), a line at a time, each checked again and with every
+    entry key, as Ansible's validation of ``users`` gives them. A line quoted in no message: it may hold a
+    password."""
+    try:
+        handle = open(path, encoding='utf-8')
+    except OSError as err:
+        raise InputError('src: the entries the testpress_roster action wrote to %s cannot be read: %s'
+                         % (path, err.strerror)) from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                raw = json.loads(line)
+            except ValueError:
+                raw = None
+            entry, problems = checked_entry(raw)
+            if problems:
+                raise InputError('src: line %d of %s is not an entry as the testpress_roster action writes it (%s); '
+                                 'give the roster file as src to the testpress.lms.testpress_roster task, or its '
+                                 'entries as users' % (number, path, '; '.join(problems)))
+            yield dict(dict.fromkeys(ENTRY_KEYS), **entry)
+
+
 class FirstPassword:
     """How the roster's new accounts get their first password when their entry gives none: the task's
     ``initial_password``, or one Testpress makes (``auto_generate_password``, mailed with
@@ -181,7 +218,7 @@ class RosterEntry:
             return
         for kind in MEMBERSHIP_KINDS:
             if raw.get(kind.option) is not None:
-                self.items[kind] = validate_items(kind, raw[kind.option])
+                self.items[kind] = tuple(validate_items(kind, raw[kind.option]))
         self.expires = desired_expiry(raw.get('expires'), 'present')
         if self.expires is not None and BATCHES not in self.items:
             raise InputError('expires sets the end of the listed batch subscriptions; list the batches too')
@@ -205,7 +242,7 @@ def validate_entries(users, update_password='on_create', first_password=None):
     entry's own password is scrubbed from it at any length and in any spelling: a shifted spreadsheet row puts a
     password where an email was expected.
     """
-    entries, problems, seen = [], [], {}
+    entries, problems, seen, declared = [], [], {}, {}
     for position, raw in enumerate(users):
         if not isinstance(raw, dict):
             problems.append('%s: an entry must be a dict with at least a username' % label(position))
@@ -218,7 +255,10 @@ def validate_entries(users, update_password='on_create', first_password=None):
             continue
         seen[username] = position
         try:
-            entries.append(RosterEntry(position, raw, update_password, first_password))
+            entry = RosterEntry(position, raw, update_password, first_password)
+            # 100,000 students name a few hundred combinations of batches and courses: each is held once.
+            entry.items = declared.setdefault(tuple((kind.option, items) for kind, items in entry.items.items()), entry.items)
+            entries.append(entry)
         except InputError as err:
             problems.append(scrub('%s: %s' % (label(position, username), without_values(str(err))), [raw.get('password')]))
     return entries, problems

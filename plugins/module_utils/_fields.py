@@ -10,6 +10,7 @@ equal things compare equal. The field table itself (which option is which kind) 
 from __future__ import annotations
 
 import re
+import sys
 
 from ansible_collections.testpress.lms.plugins.module_utils import _dates
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
@@ -101,7 +102,7 @@ class StateCode(Text):
         value = text(value)
         code = value.upper()
         if code in STATES:
-            return code
+            return sys.intern(code)
         if code in OLD_STATE_CODES:
             return OLD_STATE_CODES[code]
         return STATE_NAMES.get(value.casefold())

@@ -75,12 +75,15 @@ def write_private(path, data, mode=PRIVATE_MODE):
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
-    except OSError as err:
+    except BaseException as err:
+        # Whatever stopped it (a chunk that could not be made, an interrupt), no half-written file is left.
         try:
             os.unlink(temporary)
         except OSError:
             pass
-        raise PrivateFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
+        if isinstance(err, OSError):
+            raise PrivateFileError('%s: cannot be written: %s' % (path, err.strerror)) from None
+        raise
     _fsync_directory(directory)
 
 

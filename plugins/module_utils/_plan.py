@@ -65,16 +65,32 @@ def institute(url):
     return (found.group(1).lower() + found.group(2).lower() + found.group(3)) if found else text
 
 
-def roster_key(users):
+class RosterKey:
     """What the roster's digest is taken of: a digest of its entries, each password only as whether one is
-    given, so none can be recovered from it by trying guesses. Taken entry by entry as the task starts, so that
-    the module need not keep the entries' list to the end."""
-    digest = hashlib.sha256()
-    for entry in users or []:
-        if isinstance(entry, dict) and 'password' in entry:
-            entry = dict(entry, password=bool(entry.get('password')))
-        digest.update(canonical(entry).encode('utf-8') + b'\n')
-    return digest.hexdigest()
+    given, so none can be recovered from it by trying guesses. Taken entry by entry as the entries are read
+    (``taking``), so that the module need not keep the entries' list to the end."""
+
+    def __init__(self):
+        self._digest = hashlib.sha256()
+
+    def taking(self, users):
+        """``users``, one at a time, each added to the key as it passes."""
+        for entry in users or []:
+            shown = dict(entry, password=bool(entry.get('password'))) if isinstance(entry, dict) and 'password' in entry else entry
+            self._digest.update(canonical(shown).encode('utf-8') + b'\n')
+            yield entry
+
+    @property
+    def value(self):
+        return self._digest.hexdigest()
+
+
+def roster_key(users):
+    """The ``RosterKey`` of a list of entries."""
+    key = RosterKey()
+    for _entry in key.taking(users):
+        pass
+    return key.value
 
 
 def roster_digest(key, salt):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import re
 import sys
+import types
 
 from ansible_collections.testpress.lms.plugins.module_utils._entry import MEMBERSHIP_KINDS, RosterError
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError, TestpressError
@@ -211,12 +212,13 @@ class UserChange:
 
 
 NO_CHANGE = UserPlan(None)
+NO_MEMBERSHIPS = types.MappingProxyType({})
 
 
 def unchanged(username, record):
     """An account the roster leaves as it is: counted in the summary, its plan not kept (a no-op run over
     100,000 accounts holds no plans)."""
-    return UserChange(username, record, None, NO_CHANGE, {}, None)
+    return UserChange(username, record, None, NO_CHANGE, NO_MEMBERSHIPS, None)
 
 
 def _memberships_of(entry, record, current, catalogues, membership):

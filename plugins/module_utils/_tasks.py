@@ -16,7 +16,7 @@ import json
 import os
 
 from ansible_collections.testpress.lms.plugins.module_utils._backup import write_backup
-from ansible_collections.testpress.lms.plugins.module_utils._entry import FirstPassword, validate_entries
+from ansible_collections.testpress.lms.plugins.module_utils._entry import FirstPassword, read_entry_lines, validate_entries
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._export import export_accounts
 from ansible_collections.testpress.lms.plugins.module_utils._files import PrivateFileError, write_private
@@ -131,8 +131,7 @@ def run_membership(module, option):
 def run_roster(module):
     """``testpress_roster``: validate, read, plan, then apply (or, in check mode, report the plan)."""
     params = module.params
-    if params['users'] is None:
-        # The action plugin reads src on the controller and hands the module its entries as users.
+    if params['users'] is None and not params['src']:
         raise InputError('users: no roster entries reached the module; give users, or src through the '
                          'testpress.lms.testpress_roster action on the controller')
     check_changes_file(params['changes_file'], params['max_changes_listed'])
@@ -177,13 +176,18 @@ def run_roster(module):
 
 def _entries(module):
     """``(entries, problems, roster_key)``: the roster's entries validated (``validate_entries``) and, with
-    ``plan_file``, the key of the roster's digest (``_plan.roster_key``). The list the task gave is not kept
-    (``TestpressModule.take_entries``): the entries hold what the plan needs of it."""
+    ``plan_file``, the key of the roster's digest (``_plan.RosterKey``). A roster file's entries are read a line at
+    a time from the file the action plugin wrote (``src``); a task's own list is taken from the arguments
+    (``TestpressModule.take_entries``). Either way no list of them is kept: the entries hold what the plan needs."""
     params = module.params
-    users = module.take_entries('users', 'password', params['max_changes_listed'])
+    if params['src']:
+        users = read_entry_lines(params['src'])
+    else:
+        users = module.take_entries('users', 'password', params['max_changes_listed'])
+    key = _plan.RosterKey() if params.get('plan_file') else None
     first_password = FirstPassword(params['initial_password'], params['auto_generate_password'], params['notify_credential'])
-    entries, problems = validate_entries(users, params['update_password'], first_password)
-    return entries, problems, _plan.roster_key(users) if params.get('plan_file') else None
+    entries, problems = validate_entries(key.taking(users) if key else users, params['update_password'], first_password)
+    return entries, problems, key.value if key else None
 
 
 def check_changes_file(path, max_changes_listed):

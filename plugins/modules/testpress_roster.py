@@ -36,7 +36,8 @@ attributes:
     description: Has an action plugin, which runs on the controller.
     support: full
     details:
-      - The action plugin reads O(src) on the controller and hands its entries to the module.
+      - The action plugin reads O(src) on the controller and hands its checked entries to the module in a private
+        file in the task's temporary directory, which the module reads a line at a time.
 options:
   users:
     description:
@@ -160,6 +161,8 @@ options:
         Messages never quote a value of the file other than a username and a batch's or course's name.
       - A YAML file whose aliases expand past four times its own nodes, or a file nested deeper than 32 levels,
         is refused unread, naming the file.
+      - A JSON file is read an entry at a time, so the controller never holds the whole roster; it is the format
+        for a roster of 100,000 students (see C(docs/performance.md) in the collection).
     type: str
   initial_password:
     description:

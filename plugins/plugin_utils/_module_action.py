@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRIES_FILE, entry_lines
+from ansible_collections.testpress.lms.plugins.module_utils._files import write_private
 from ansible_collections.testpress.lms.plugins.module_utils._progress import STATUS_FILE
 from ansible_collections.testpress.lms.plugins.plugin_utils._progress import ProgressWatch, interval_setting
 from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import RosterFileError, read_roster
@@ -36,7 +40,11 @@ class ModuleAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
-        result.update(self.run_with(dict(self._task.args), task_vars))
+        try:
+            result.update(self.run_with(dict(self._task.args), task_vars))
+        except RosterFileError as err:
+            # Also from a JSON roster's entries, which are decoded as they are used.
+            raise AnsibleActionFail(str(err)) from None
         return result
 
     def run_with(self, args, task_vars):
@@ -56,10 +64,26 @@ class ModuleAction(ActionBase):
             path = self._find_needle('files', src)
         except AnsibleError as err:
             raise AnsibleActionFail('src: the roster file %s is not found (%s)' % (src, err.message)) from None
+        return read_roster(path, src)
+
+    def hand_over(self, args, entries):
+        """Give the module ``entries`` as the file ``src`` names, in the task's temporary directory (``_entry``'s
+        entries file), rather than as its arguments: Ansible would copy 100,000 entries several times over into
+        the module's payload, here and where the module runs. The file is written here, private, and put there
+        as Ansible puts a module; it goes with the temporary directory when the task ends."""
+        shell = self._connection._shell
+        if shell.tmpdir is None:
+            self._make_tmp_path()
+        remote = shell.join_path(shell.tmpdir, ENTRIES_FILE)
+        local_dir = tempfile.mkdtemp(prefix='testpress-roster-')
         try:
-            return read_roster(path, src)
-        except RosterFileError as err:
-            raise AnsibleActionFail(str(err)) from None
+            local = os.path.join(local_dir, ENTRIES_FILE)
+            write_private(local, entry_lines(entries))
+            self._transfer_file(local, remote)
+        finally:
+            shutil.rmtree(local_dir, ignore_errors=True)
+        self._fixup_perms2((shell.tmpdir, remote), execute=False)
+        args['src'] = remote
 
     @staticmethod
     def report_src(result, roster):

@@ -155,6 +155,7 @@ class RosterFile:
         self.problems = []
         self.bad = set()
         self.note = None
+        self._valid = None
 
     def label(self, index):
         """``rosters/a.csv, row 6`` (the header is row 1), or ``rosters/a.yml, entry 5 at line 23``; ``users[4]``
@@ -177,25 +178,28 @@ class RosterFile:
         return ENTRY_INDEX.sub(lambda found: self.label(indexes[int(found.group(1))] if indexes else int(found.group(1))),
                                text)
 
-    def check(self):
+    def checked(self):
         """Each entry checked as the roster's argument spec would check it (``_entry.checked_entry``: its keys, the
-        types of its values, a choice in any case), in the collection's words and naming the entry; the entries
-        are replaced by their typed values."""
+        types of its values, a choice in any case), in the collection's words and naming the entry. Yields the
+        typed entries without a problem, one at a time (``valid`` then gives their indexes), and keeps the
+        problems of the others in ``problems``."""
+        self._valid = []
         for index, raw in enumerate(self.entries):
             if index in self.bad:
                 continue
             entry, problems = checked_entry(raw)
-            self.entries[index] = entry
             if problems:
                 self.bad.add(index)
                 username = raw.get('username') if isinstance(raw, dict) else None
                 who = ' (%s)' % username if isinstance(username, str) and username.strip() else ''
                 self.problems.extend((self.order(index), '%s%s: %s' % (self.label(index), who, problem)) for problem in problems)
-        return self
+                continue
+            self._valid.append(index)
+            yield entry
 
     def valid(self):
-        """The indexes of the entries without a problem."""
-        return [index for index in range(len(self.entries)) if index not in self.bad]
+        """The indexes of the entries ``checked`` yielded, in the file's order."""
+        return self._valid
 
 
 def _measure(data):
@@ -302,23 +306,53 @@ def read_roster(path, name):
     text = _text(path, name)
     if kind == 'csv':
         return _csv_roster(text, name)
-    lines = None
-    if kind == 'yaml':
-        entries, lines = _load_yaml(text, name)
-    else:
-        try:
-            entries = json.loads(text)
-        except ValueError as err:
-            raise RosterFileError('%s, line %d, column %d: not valid JSON: %s'
-                                  % (name, err.lineno, err.colno, err.msg)) from None
-        except RecursionError:
-            raise RosterFileError('%s: nested too deep to read; a roster is a list of entries a few levels deep (at most %d)'
-                                  % (name, MAX_DEPTH)) from None
+    if kind == 'json':
+        return RosterFile(name, _json_entries(text, name))
+    entries, lines = _load_yaml(text, name)
     check_bounds(entries, name)
+    _check_list(entries, name)
+    return RosterFile(name, entries, lines=lines)
+
+
+def _check_list(entries, name):
     if not isinstance(entries, list):
         raise RosterFileError('%s: a roster file holds a list of entries (one per account), not %s'
                               % (name, 'an empty document' if entries is None else 'a ' + type(entries).__name__))
-    return RosterFile(name, entries, lines=lines)
+
+
+JSON_BLANK = re.compile(r'[ \t\n\r]*')
+
+
+def _json_entries(text, name):
+    """The entries of a JSON roster, decoded one at a time: 100,000 of them are never held at once as Python
+    values. A document that is not a list is decoded whole, to say what it is."""
+    decoder = json.JSONDecoder()
+    try:
+        position = JSON_BLANK.match(text).end()
+        if not text.startswith('[', position):
+            _check_list(json.loads(text), name)
+        position = JSON_BLANK.match(text, position + 1).end()
+        if text.startswith(']', position):
+            position = JSON_BLANK.match(text, position + 1).end()
+        else:
+            while True:
+                entry, position = decoder.raw_decode(text, position)
+                check_bounds([entry], name)
+                yield entry
+                position = JSON_BLANK.match(text, position).end()
+                if text.startswith(']', position):
+                    position = JSON_BLANK.match(text, position + 1).end()
+                    break
+                if not text.startswith(',', position):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+                position = JSON_BLANK.match(text, position + 1).end()
+        if position != len(text):
+            raise json.JSONDecodeError('Extra data', text, position)
+    except ValueError as err:
+        raise RosterFileError('%s, line %d, column %d: not valid JSON: %s' % (name, err.lineno, err.colno, err.msg)) from None
+    except RecursionError:
+        raise RosterFileError('%s: nested too deep to read; a roster is a list of entries a few levels deep (at most %d)'
+                              % (name, MAX_DEPTH)) from None
 
 
 def _plain(value):

@@ -81,7 +81,7 @@ def test_valid_entries_keep_their_order_and_normalised_values():
     assert problems == []
     assert [item.username for item in entries] == ['ann', 'bob']
     assert entries[0].spec.profile == {'birth_date': '2006-07-03'}
-    assert entries[0].items == {BATCHES: ['UPSC', 21]} and entries[0].expires == '2031-03-31'
+    assert entries[0].items == {BATCHES: ('UPSC', 21)} and entries[0].expires == '2031-03-31'
     assert entries[1].state == 'absent' and entries[1].items == {}
 
 

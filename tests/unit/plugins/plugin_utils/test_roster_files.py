@@ -2,16 +2,21 @@
 # Copyright (c) 2026, Testpress LMS collection contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The roster file reader's YAML: read as the safe loader reads it, each top-level entry's line noted."""
+"""The roster file reader: YAML read as the safe loader reads it, each top-level entry's line noted; JSON read an
+entry at a time as ``json`` reads it whole; the checked entries handed to the module as an entries file."""
 
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRIES_FILE, ENTRY_KEYS, entry_lines, read_entry_lines
+from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
+from ansible_collections.testpress.lms.plugins.module_utils._files import write_private
 from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import (
     RosterFile,
     RosterFileError,
@@ -134,5 +139,59 @@ def test_a_block_repeated_by_aliases_a_few_times_is_read(tmp_path):
 ])
 def test_a_file_nested_deep_is_a_clean_error_naming_it(tmp_path, kind, text):
     with pytest.raises(RosterFileError) as raised:
-        read_roster(roster_file(tmp_path, 'deep.' + kind, text), 'deep.' + kind)
+        list(read_roster(roster_file(tmp_path, 'deep.' + kind, text), 'deep.' + kind).entries)
     assert str(raised.value).startswith('deep.%s' % kind) and 'nest' in str(raised.value)
+
+
+JSON_VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-10 ** 6, 10 ** 6), TEXT,
+                                     st.floats(allow_nan=False, allow_infinity=False)),
+                           lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TEXT, inner, max_size=3)),
+                           max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(JSON_VALUES, max_size=5), st.sampled_from([None, 0, 2, '\t']), st.sampled_from(['', ' \n', '\r\n\t']))
+def test_a_json_roster_read_entry_by_entry_reads_as_json_reads_it(tmp_path_factory, entries, indent, blank):
+    text = blank + json.dumps(entries, indent=indent) + blank
+    path = roster_file(tmp_path_factory.mktemp('json'), 'roster.json', text)
+    assert list(read_roster(path, 'roster.json').entries) == json.loads(text)
+
+
+@pytest.mark.parametrize('text', ['', '{"username": "asha"}', '"asha"', '[{"username": "asha"},]', '[{"username": "asha"}',
+                                  '[{"username": "asha"} {"username": "ravi"}]', '[{"username": "asha"}] []',
+                                  '[\n  {"username": "asha",\n   "password": "Hunter2-prod" oops}\n]', '\ufeff[]', '[1 2]'])
+def test_a_json_roster_that_is_no_list_or_no_json_fails_as_json_says_naming_the_place_not_the_text(tmp_path, text):
+    path = roster_file(tmp_path, 'roster.json', text)
+    with pytest.raises(RosterFileError) as raised:
+        list(read_roster(path, 'roster.json').entries)
+    message = str(raised.value)
+    try:
+        expected = json.loads(text)
+    except ValueError as err:
+        assert message == 'roster.json, line %d, column %d: not valid JSON: %s' % (err.lineno, err.colno, err.msg)
+    else:
+        assert message == 'roster.json: a roster file holds a list of entries (one per account), not a %s' % type(expected).__name__
+    assert 'Hunter2' not in message
+
+
+def test_the_checked_entries_cross_to_the_module_as_an_entries_file_and_read_back_with_every_key(tmp_path):
+    roster = RosterFile('roster.json', [{'username': 'asha', 'is_active': 'yes', 'zip': 600001, 'batches': ['A', 3]},
+                                        {'username': 'ravi', 'emial': 'r@example.com'},
+                                        {'username': 'meena', 'birth_date': datetime.date(2007, 4, 12), 'password': 'S3cret!'}])
+    path = str(tmp_path / ENTRIES_FILE)
+    write_private(path, entry_lines(roster.checked()))
+    assert roster.valid() == [0, 2] and [text for _order, text in roster.problems] == [
+        'roster.json, entry 2 (ravi): not a roster entry key: emial (did you mean email?)']
+    read = list(read_entry_lines(path))
+    assert [set(entry) for entry in read] == [set(ENTRY_KEYS)] * 2
+    assert read[0]['is_active'] is True and read[0]['zip'] == '600001' and read[0]['batches'] == ['A', 3]
+    assert read[1]['birth_date'] == '2007-04-12' and read[1]['password'] == 'S3cret!' and read[1]['email'] is None
+
+
+def test_an_entries_file_the_action_did_not_write_is_refused_naming_the_line_not_its_text(tmp_path):
+    path = tmp_path / ENTRIES_FILE
+    path.write_text('{"username": "asha"}\n{"username": "ravi", "password": "Hunter2-prod", "emial": "x"}\n', encoding='utf-8')
+    with pytest.raises(InputError) as raised:
+        list(read_entry_lines(str(path)))
+    assert 'line 2 of %s' % path in str(raised.value) and 'emial' in str(raised.value)
+    assert 'Hunter2' not in str(raised.value)
