@@ -13,6 +13,7 @@ ansible-playbook runs of the same kind of input are in tests/integration (bad in
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import json
 
@@ -42,8 +43,10 @@ JUNK = st.recursive(
 ITEMS = st.lists(st.one_of(NUMBER, TEXT, st.booleans(), st.none(), st.lists(TEXT, max_size=2)), max_size=5)
 
 
+@functools.lru_cache(maxsize=None)
 def options_of(module):
-    """The module's documented options (DOCUMENTATION agrees with the argument spec: ansible-test checks it)."""
+    """The module's documented options (DOCUMENTATION agrees with the argument spec: ansible-test checks it). Read
+    once per module: every failed example asks for them."""
     source = (REPO_ROOT / 'plugins' / 'modules' / (module + '.py')).read_text(encoding='utf-8')
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ['DOCUMENTATION']:
