@@ -506,6 +506,10 @@ def values(text):
 
 
 VALUES = values(TEXT)
+# The keys an entry has, and the lists of field names and usernames a roster has: made once, as values() is.
+ENTRY_KEY_SETS = st.sets(st.sampled_from(sorted(VALUES) + ['custom_fields']))
+FIELD_NAME_LISTS = st.lists(NAME, unique_by=str.casefold, max_size=4)
+USERNAME_LISTS = st.lists(TEXT, unique=True, max_size=5)
 
 
 @st.composite
@@ -513,12 +517,12 @@ def rosters(draw, text=TEXT):
     """Rosters of every entry key; ``text`` draws the free text (usernames, names, custom fields, items)."""
     drawn = values(text)
     # Custom field names are case-insensitive: one spelling per field across the roster.
-    field_names = draw(st.lists(NAME, unique_by=str.casefold, max_size=4))
-    usernames = draw(st.lists(TEXT, unique=True, max_size=5))
+    field_names = draw(FIELD_NAME_LISTS)
+    usernames = draw(USERNAME_LISTS)
     entries = []
     for username in usernames:
         entry = {'username': username}
-        for key in draw(st.sets(st.sampled_from(sorted(drawn) + ['custom_fields']))):
+        for key in draw(ENTRY_KEY_SETS):
             if key == 'custom_fields':
                 names = draw(st.lists(st.sampled_from(field_names), unique=True, min_size=1)) if field_names else []
                 if names:
