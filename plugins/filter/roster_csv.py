@@ -135,6 +135,11 @@ def _records(text, problems):
         yield row, cells
 
 
+def _filled(text, problems):
+    """``_records`` but blank rows, and rows of only commas: what spreadsheets leave behind is no entry."""
+    return ((row, cells) for row, cells in _records(text, problems) if any(unquote(cell) for cell in cells))
+
+
 def _holds_states(records, number):
     """True when a cell of column ``number`` is an entry state (present/absent, in any case): a ``State`` column
     is then the entries' ``state``, else a person's state (``state_code``)."""
@@ -158,14 +163,15 @@ class _Reader:
         self.problem(row, column, message if column.key in SHOWN_KEYS else QUOTED_VALUE.sub('the value', message))
 
     def header(self, row, cells, records):
-        """The columns a header row names, each checked: a roster key (as ``fold`` compares), listed once."""
+        """The columns a header row names, each checked: a roster key (as ``fold`` compares), listed once.
+        ``records()``: the records after the header, read again only if a column's key depends on them."""
         columns, seen = [], {}
         for number, cell in enumerate(cells, 1):
             title, letter = cell.strip(), column_letter(number)
             if not title:
                 columns.append(Column(letter))
                 continue
-            column = self.header_cell(row, title, letter, lambda: _holds_states(records, number - 1))
+            column = self.header_cell(row, title, letter, lambda: _holds_states(records(), number - 1))
             # A custom field's name lives in its own namespace: custom_fields.First_Name is no first_name.
             same = ('%s.%s' % (CUSTOM_FIELDS, column.field) if column.field is not None else column.key or '').casefold()
             if same and same in seen:
@@ -244,14 +250,14 @@ class _Reader:
                     self.problems.append((row, 'row %d: %s' % (row, without_values(str(err)))))
         return entry
 
-    def read(self, text):
-        """``[(row, entry, ok)]``, ``ok`` false for a row with a problem; every problem is in ``problems``."""
-        found, rows_of = [], {}
-        # Blank rows, and rows of only commas, are what spreadsheets leave behind: no entry.
-        records = [(row, cells) for row, cells in _records(text, self.problems) if any(unquote(cell) for cell in cells)]
-        for index, (row, cells) in enumerate(records):
+    def rows(self, text):
+        """``(row, entry, ok)`` of each row as it is read, ``ok`` false for a row with a problem: a spreadsheet of
+        100,000 rows is never held whole. Once the last is read, every problem is in ``problems``."""
+        rows_of = {}
+        for row, cells in _filled(text, self.problems):
             if self.columns is None:
-                self.columns = self.header(row, cells, records[index + 1:])
+                self.columns = self.header(
+                    row, cells, lambda header=row: itertools.dropwhile(lambda record: record[0] <= header, _filled(text, [])))
                 continue
             known = len(self.problems)
             entry = self.entry(row, cells)
@@ -261,10 +267,9 @@ class _Reader:
                                   '%r is listed twice (rows %d and %d)' % (username, rows_of[username], row))
             elif username is not None:
                 rows_of[username] = row
-            found.append((row, entry, len(self.problems) == known))
+            yield row, entry, len(self.problems) == known
         if self.columns is None and not self.problems:
             self.problems.append((0, 'the text has no header row naming the columns'))
-        return found
 
     def error(self):
         problems = sorted(self.problems, key=lambda problem: problem[0])
@@ -273,24 +278,25 @@ class _Reader:
 
 
 def read_roster_rows(text):
-    """``(found, error)``: ``(row, entry, ok)`` of every row of CSV text (``ok`` false for a row with a problem),
-    and a ``RosterCsvError`` naming every problem of the text, or None. For a roster file's reader, which goes on
-    with the good rows to check their names against the institute."""
+    """``(rows, error)``: ``rows`` yields ``(row, entry, ok)`` of each row of CSV text as it is read (``ok`` false for
+    a row with a problem), and once it is consumed ``error()`` is a ``RosterCsvError`` naming every problem of the
+    text, or None. For a roster file's reader, which goes on with the good rows to check their names against the
+    institute."""
     if not isinstance(text, str):
         raise AnsibleFilterError('roster_from_csv expects CSV text (a string), got %s' % type(text).__name__)
     if text.startswith(BOM):
         text = text[len(BOM):]
     reader = _Reader()
-    found = reader.read(text)
-    return found, reader.error() if reader.problems else None
+    return reader.rows(text), lambda: reader.error() if reader.problems else None
 
 
 def read_roster_csv(text):
     """``(entries, rows)``: the entries of ``roster_from_csv`` and, for each, the row it was read from (as a
     spreadsheet numbers it). Raises ``RosterCsvError`` naming every problem of the text at once."""
-    found, error = read_roster_rows(text)
-    if error is not None:
-        raise error
+    rows, error = read_roster_rows(text)
+    found = list(rows)
+    if error() is not None:
+        raise error()
     return [entry for _row, entry, _ok in found], [row for row, _entry, _ok in found]
 
 

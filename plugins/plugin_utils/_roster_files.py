@@ -285,19 +285,28 @@ def _load_yaml(text, name):
 
 
 def _csv_roster(text, name):
-    """A spreadsheet's ``RosterFile``: every row, those with a problem in ``bad``, each problem named by the file,
-    row and column."""
+    """A spreadsheet's ``RosterFile``: every row, read as the entries are used; those with a problem in ``bad``, and
+    once the last is read, each problem named by the file, row and column."""
     try:
-        found, error = read_roster_rows(text)
+        rows, error = read_roster_rows(text)
     except AnsibleFilterError as err:
         raise RosterFileError('%s: %s' % (name, err)) from None
-    roster = RosterFile(name, [entry for _row, entry, _ok in found], rows=[row for row, _entry, _ok in found])
-    roster.bad.update(index for index, (_row, _entry, ok) in enumerate(found) if not ok)
-    if error is not None:
-        roster.problems.extend((row, '%s, %s' % (name, problem) if row else '%s: %s' % (name, problem))
-                               for row, problem in zip(error.rows, error.problems))
-        roster.note = error.note
+    roster = RosterFile(name, None, rows=[])
+    roster.entries = _csv_entries(roster, rows, error)
     return roster
+
+
+def _csv_entries(roster, rows, error):
+    for index, (row, entry, ok) in enumerate(rows):
+        roster.rows.append(row)
+        if not ok:
+            roster.bad.add(index)
+        yield entry
+    found = error()
+    if found is not None:
+        roster.problems.extend((row, '%s, %s' % (roster.name, problem) if row else '%s: %s' % (roster.name, problem))
+                               for row, problem in zip(found.rows, found.problems))
+        roster.note = found.note
 
 
 def read_roster(path, name):
@@ -332,22 +341,20 @@ def _json_entries(text, name):
         if not text.startswith('[', position):
             _check_list(json.loads(text), name)
         position = JSON_BLANK.match(text, position + 1).end()
-        if text.startswith(']', position):
-            position = JSON_BLANK.match(text, position + 1).end()
-        else:
-            while True:
-                entry, position = decoder.raw_decode(text, position)
-                check_bounds([entry], name)
-                yield entry
-                position = JSON_BLANK.match(text, position).end()
-                if text.startswith(']', position):
-                    position = JSON_BLANK.match(text, position + 1).end()
-                    break
+        closed = text.startswith(']', position)
+        while not closed:
+            entry, position = decoder.raw_decode(text, position)
+            check_bounds([entry], name)
+            yield entry
+            position = JSON_BLANK.match(text, position).end()
+            closed = text.startswith(']', position)
+            if not closed:
                 if not text.startswith(',', position):
-                    raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+                    break
                 position = JSON_BLANK.match(text, position + 1).end()
-        if position != len(text):
-            raise json.JSONDecodeError('Extra data', text, position)
+        if not closed or JSON_BLANK.match(text, position + 1).end() != len(text):
+            # Not JSON: the whole document decoded raises the error json gives it, naming the line and column.
+            json.loads(text)
     except ValueError as err:
         raise RosterFileError('%s, line %d, column %d: not valid JSON: %s' % (name, err.lineno, err.colno, err.msg)) from None
     except RecursionError:
