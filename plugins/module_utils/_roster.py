@@ -231,7 +231,7 @@ def _memberships_of(entry, record, current, catalogues, membership):
     return plans
 
 
-def _plan_entry(entry, record, current, catalogues, options):
+def _plan_entry(entry, record, current, catalogues, options, joins):
     protection = options['protection']
     if entry.state == 'absent':
         user_plan = plan_absent(record)
@@ -244,20 +244,23 @@ def _plan_entry(entry, record, current, catalogues, options):
     check_entry(protection, entry.username, record, user_plan, locks_out, options['manage_protected'])
     memberships = _memberships_of(entry, record, current, catalogues, options['membership'])
     if user_plan.action == 'create' and BATCHES in memberships:
-        _create_with_batches(entry, user_plan, memberships[BATCHES])
+        _create_with_batches(entry, user_plan, memberships[BATCHES], joins)
     if not (user_plan.changed or any(the_plan.changed for the_plan in memberships.values())):
         return unchanged(entry.username, record)
     return UserChange(entry.username, record, entry.spec, user_plan, memberships, user_plan.action or 'update')
 
 
-def _create_with_batches(entry, user_plan, batches_plan):
+def _create_with_batches(entry, user_plan, batches_plan, joins):
     """A new account joins its batches in its create call, as the API documents: by name, with the entry's
     ``expires``. Only when every batch is listed by name: a name found exactly once (``Catalogue.resolve``)
-    is one no other batch shares; a batch listed by id may share its name, and follows by id."""
+    is one no other batch shares; a batch listed by id may share its name, and follows by id. ``joins``: what
+    the creates send so far, each the same for thousands of new accounts, held once."""
     if batches_plan.add and all(isinstance(item, str) for item in entry.items[BATCHES]):
-        user_plan.joins = {'batches': [BATCHES.name(record) for record in batches_plan.add]}
+        names = tuple(BATCHES.name(record) for record in batches_plan.add)
+        sent = {'batches': list(names)}
         if entry.expires is not None:
-            user_plan.joins['expires'] = entry.expires
+            sent['expires'] = entry.expires
+        user_plan.joins = joins.setdefault((names, entry.expires), sent)
         batches_plan.sent_with_create = True
 
 
@@ -291,10 +294,10 @@ def plan_roster(entries, accounts, current, catalogues, options, problems=()):
                            'institute; an empty or cut roster file is a mistake, so nothing was changed (to remove '
                            'accounts, list each with state: absent)' % options['unlisted_users']])
     check_sweep(protection, accounts, options['unlisted_users'])
-    changes, problems = [], list(problems)
+    changes, problems, joins = [], list(problems), {}
     for entry in entries:
         try:
-            changes.append(_plan_entry(entry, accounts.get(entry.username), current, catalogues, options))
+            changes.append(_plan_entry(entry, accounts.get(entry.username), current, catalogues, options, joins))
         except InputError as err:
             problems.append('%s: %s' % (entry.label, err))
     if options['unlisted_users'] != 'ignore':
