@@ -51,6 +51,30 @@ def roster(src, **options):
     return {'name': 'roster', ROSTER: dict(options, src=str(src)), 'register': 'out'}
 
 
+def test_a_roster_file_reaches_the_module_as_a_file_of_checked_entries_not_as_its_arguments(simulator, run_playbook,
+                                                                                             tmp_path):
+    """The task's temporary directory kept (ANSIBLE_KEEP_REMOTE_FILES) to look into: the module's payload holds no
+    entry, and the entries file beside it holds each checked entry on a line."""
+    src = write(tmp_path / 'roster.csv', 'csv')
+    remote_tmp = tmp_path / 'remote-tmp'
+    applied = run_playbook([roster(src)], env={'ANSIBLE_KEEP_REMOTE_FILES': '1', 'ANSIBLE_REMOTE_TMP': str(remote_tmp)})
+    assert applied.result('roster')['summary']['created'] == 2 and simulator.check_password('ravi', 'Ravi-First-2026')
+    payloads = list(remote_tmp.glob('*/AnsiballZ_testpress_roster.py'))
+    entries_files = list(remote_tmp.glob('*/testpress-roster-entries.jsonl'))
+    assert len(payloads) == 1 and entries_files == [payloads[0].parent / 'testpress-roster-entries.jsonl']
+    payload = payloads[0].read_text(encoding='utf-8')
+    assert 'asha' not in payload and 'Asha-First-2026' not in payload and 'testpress-roster-entries.jsonl' in payload
+    lines = entries_files[0].read_text(encoding='utf-8').splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {'username': 'asha', 'password': 'Asha-First-2026', 'first_name': 'Asha', 'email': 'asha@example.com',
+         'birth_date': '2007-04-12', 'state_code': 'IN-TN', 'batches': ['UPSC Morning Batch'],
+         'courses': ['Master of Business Administration']},
+        {'username': 'ravi', 'password': 'Ravi-First-2026', 'first_name': 'Ravi', 'email': 'ravi@example.com',
+         'custom_fields': {'Roll Number': '2026-104'}, 'batches': ['NEET Morning Batch'], 'courses': [],
+         'expires': '2031-03-31'}]
+    assert applied.result('roster')['invocation']['module_args']['src'] == str(src)
+
+
 @pytest.mark.parametrize('kind', FORMATS_ON_EVERY_CORE)
 def test_src_applies_a_roster_file_then_reruns_with_zero_writes(simulator, run_playbook, tmp_path, kind):
     src = write(tmp_path / ('roster.' + kind), kind)
