@@ -75,6 +75,15 @@ def test_a_roster_file_reaches_the_module_as_a_file_of_checked_entries_not_as_it
     assert applied.result('roster')['invocation']['module_args']['src'] == str(src)
 
 
+def test_an_async_task_reads_its_roster_file_entries_in_the_background(simulator, run_playbook, tmp_path):
+    """``async`` runs the module after the action has returned: the entries file must outlive the action."""
+    src = write(tmp_path / 'roster.json', 'json')
+    task = dict(roster(src), **{'async': 60, 'poll': 1})
+    applied = run_playbook([task])
+    assert applied.result('roster')['summary']['created'] == 2 and simulator.check_password('asha', 'Asha-First-2026')
+    assert simulator.user('ravi')['custom_fields'] == {'Roll Number': '2026-104'}
+
+
 @pytest.mark.parametrize('kind', FORMATS_ON_EVERY_CORE)
 def test_src_applies_a_roster_file_then_reruns_with_zero_writes(simulator, run_playbook, tmp_path, kind):
     src = write(tmp_path / ('roster.' + kind), kind)
