@@ -249,11 +249,13 @@ def validate_entries(users, update_password='on_create', first_password=None):
             continue
         username = raw.get('username')
         username = username.strip() if isinstance(username, str) else username
-        if username in seen:
-            problems.append('%s: the username is listed twice, first at %s'
-                            % (label(position, username), label(seen[username])))
-            continue
-        seen[username] = position
+        # Only a text username can be listed twice; any other (a list, a number) is refused by RosterEntry below.
+        if isinstance(username, str):
+            if username in seen:
+                problems.append('%s: the username is listed twice, first at %s'
+                                % (label(position, username), label(seen[username])))
+                continue
+            seen[username] = position
         try:
             entry = RosterEntry(position, raw, update_password, first_password)
             # 100,000 students name a few hundred combinations of batches and courses: each is held once.

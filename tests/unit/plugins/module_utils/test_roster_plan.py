@@ -70,6 +70,13 @@ def test_padded_usernames_are_trimmed_before_they_are_compared():
     assert problems == ['users[1] (priya): the username is listed twice, first at users[0]']
 
 
+def test_a_username_that_is_a_list_is_a_problem_of_its_entry_not_a_traceback():
+    # Found by test_fuzz_input: {'username': []} raised TypeError (unhashable) where duplicates are looked for.
+    entries, problems = rules.validate_entries([{'username': []}, {'username': ['a']}, entry('priya')])
+    assert [item.username for item in entries] == ['priya']
+    assert len(problems) == 2 and all(problem.startswith('users[') for problem in problems), problems
+
+
 def test_a_date_of_either_spelling_is_an_expiry():
     (eve,), problems = rules.validate_entries([entry('eve', expires='31/01/2031', batches=['UPSC'])])
     assert problems == [] and eve.expires == '2031-01-31'
