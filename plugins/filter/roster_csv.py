@@ -295,8 +295,9 @@ def read_roster_csv(text):
     spreadsheet numbers it). Raises ``RosterCsvError`` naming every problem of the text at once."""
     rows, error = read_roster_rows(text)
     found = list(rows)
-    if error() is not None:
-        raise error()
+    problems = error()
+    if problems is not None:
+        raise problems
     return [entry for _row, entry, _ok in found], [row for row, _entry, _ok in found]
 
 

@@ -23,7 +23,7 @@ from ansible_collections.testpress.lms.plugins.module_utils._progress import STA
 
 STUDENTS = 40
 # Seconds between lines (the first after as long).
-INTERVAL = 3
+INTERVAL = 5
 # Seconds per call of an account (its create, its course grant or list): 80 writes at concurrency 2, or 40 reads at
 # concurrency 1, take at least 6 s.
 DELAY = 0.15

@@ -51,8 +51,8 @@ def roster(src, **options):
     return {'name': 'roster', ROSTER: dict(options, src=str(src)), 'register': 'out'}
 
 
-def test_a_roster_file_reaches_the_module_as_a_file_of_checked_entries_not_as_its_arguments(simulator, run_playbook,
-                                                                                             tmp_path):
+def test_a_roster_file_reaches_the_module_as_a_file_of_checked_entries_not_as_its_arguments(
+        simulator, run_playbook, tmp_path):
     """The task's temporary directory kept (ANSIBLE_KEEP_REMOTE_FILES) to look into: the module's payload holds no
     entry, and the entries file beside it holds each checked entry on a line."""
     src = write(tmp_path / 'roster.csv', 'csv')
