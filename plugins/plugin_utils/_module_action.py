@@ -82,6 +82,9 @@ class ModuleAction(ActionBase):
             self._transfer_file(local, remote)
         finally:
             shutil.rmtree(local_dir, ignore_errors=True)
+        # Private where it lands, as every file of students' data is (a local copy takes the umask's mode); then
+        # readable by a become user as Ansible makes a module's files.
+        self._remote_chmod([remote], 'u=rw,go=')
         self._fixup_perms2((shell.tmpdir, remote), execute=False)
         args['src'] = remote
 

@@ -64,6 +64,7 @@ def test_a_roster_file_reaches_the_module_as_a_file_of_checked_entries_not_as_it
     assert len(payloads) == 1 and entries_files == [payloads[0].parent / 'testpress-roster-entries.jsonl']
     payload = payloads[0].read_text(encoding='utf-8')
     assert 'asha' not in payload and 'Asha-First-2026' not in payload and 'testpress-roster-entries.jsonl' in payload
+    assert stat.S_IMODE(entries_files[0].stat().st_mode) == 0o600
     lines = entries_files[0].read_text(encoding='utf-8').splitlines()
     assert [json.loads(line) for line in lines] == [
         {'username': 'asha', 'password': 'Asha-First-2026', 'first_name': 'Asha', 'email': 'asha@example.com',

@@ -17,11 +17,10 @@ from hypothesis import given, settings, strategies as st
 from ansible_collections.testpress.lms.plugins.module_utils._entry import ENTRIES_FILE, ENTRY_KEYS, entry_lines, read_entry_lines
 from ansible_collections.testpress.lms.plugins.module_utils._errors import InputError
 from ansible_collections.testpress.lms.plugins.module_utils._files import write_private
+from ansible_collections.testpress.lms.plugins.plugin_utils._roster_formats import check_bounds, load_yaml
 from ansible_collections.testpress.lms.plugins.plugin_utils._roster_files import (
     RosterFile,
     RosterFileError,
-    _load_yaml,
-    check_bounds,
     dump_roster,
     parse_mode,
     read_roster,
@@ -50,14 +49,14 @@ def test_yaml_reads_as_the_safe_loader_reads_it(text):
         expected = yaml.safe_load(text)
     except yaml.YAMLError:
         with pytest.raises(RosterFileError, match='not valid YAML'):
-            _load_yaml(text, 'roster.yml')
+            load_yaml(text, 'roster.yml')
         return
-    assert _load_yaml(text, 'roster.yml')[0] == expected
+    assert load_yaml(text, 'roster.yml')[0] == expected
 
 
 def test_yaml_notes_the_line_of_each_entry():
     text = '# a comment\n- username: asha\n  city: Chennai\n\n- username: ravi\n- {username: meena}\n'
-    entries, lines = _load_yaml(text, 'roster.yml')
+    entries, lines = load_yaml(text, 'roster.yml')
     assert [entry['username'] for entry in entries] == ['asha', 'ravi', 'meena'] and lines == [2, 5, 6]
     roster = RosterFile('roster.yml', entries, lines=lines)
     assert roster.name_entries('users[1] (ravi): bad; first at users[0]') == \
@@ -66,7 +65,7 @@ def test_yaml_notes_the_line_of_each_entry():
 
 def test_a_yaml_error_names_the_line_and_not_its_text():
     with pytest.raises(RosterFileError) as raised:
-        _load_yaml('- username: asha\n  password: Hunter2-prod: oops\n', 'roster.yml')
+        load_yaml('- username: asha\n  password: Hunter2-prod: oops\n', 'roster.yml')
     assert 'roster.yml, line 2' in str(raised.value) and 'Hunter2' not in str(raised.value)
 
 
@@ -81,14 +80,14 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=
 @given(st.lists(st.dictionaries(TEXT, VALUES, max_size=4), max_size=4), st.booleans())
 def test_any_dumped_yaml_reads_back_as_the_safe_loader_reads_it(entries, flow):
     text = yaml.safe_dump(entries, default_flow_style=flow, allow_unicode=True)
-    assert _load_yaml(text, 'roster.yml')[0] == yaml.safe_load(text)
+    assert load_yaml(text, 'roster.yml')[0] == yaml.safe_load(text)
 
 
 def test_a_written_yaml_roster_reads_back():
     entries = [{'username': 'asha', 'birth_date': '2007-04-12', 'zip': '600001', 'is_active': True,
                 'batches': ['UPSC Morning Batch', 27], 'custom_fields': {'Roll Number': '2026-041'}}]
-    assert _load_yaml(dump_roster(entries, 'yaml'), 'roster.yml')[0] == entries
-    assert not isinstance(_load_yaml(dump_roster(entries, 'yaml'), 'roster.yml')[0][0]['birth_date'], datetime.date)
+    assert load_yaml(dump_roster(entries, 'yaml'), 'roster.yml')[0] == entries
+    assert not isinstance(load_yaml(dump_roster(entries, 'yaml'), 'roster.yml')[0][0]['birth_date'], datetime.date)
 
 
 @pytest.mark.parametrize('given_mode, expected', [('0640', 0o640), ('600', 0o600), (0o644, 0o644), (None, None)])
@@ -122,7 +121,7 @@ def test_yaml_aliases_expanding_past_the_bound_are_refused_naming_the_file(tmp_p
 
 def test_an_alias_inside_itself_is_refused():
     with pytest.raises(RosterFileError, match='endless'):
-        check_bounds(_load_yaml('- &x [*x]\n', 'roster.yml')[0], 'roster.yml')
+        check_bounds(load_yaml('- &x [*x]\n', 'roster.yml')[0], 'roster.yml')
 
 
 def test_a_block_repeated_by_aliases_a_few_times_is_read(tmp_path):
